@@ -1,0 +1,56 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { parseWebhook } from '../shared/channels/webhook';
+import { findInbox } from '../shared/config/inboxes';
+import { requireBearer } from '../shared/http/auth';
+import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpResponse, type Route } from '../shared/http/http';
+import type { Deps } from '../shared/ports/deps';
+import { getInquiry } from '../shared/use-cases/get-inquiry';
+import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
+import { createAwsDeps, lazy } from '../shared/wiring/aws';
+
+/** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
+export const routes: Array<Route<Deps>> = [
+  { method: 'GET', pattern: '/health', handle: async () => json(200, { status: 'ok' }) },
+  {
+    method: 'POST',
+    pattern: '/webhooks/{inbox}',
+    handle: async (request, { inbox }, deps) => {
+      findInbox(deps.config, inbox!);
+      const { inquiry, duplicate } = await receiveInquiry(deps, parseWebhook(request, inbox!));
+      return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/webhooks/{inbox}/{provider}',
+    handle: async (_request, { inbox, provider }, deps) => {
+      findInbox(deps.config, inbox!);
+      return json(404, { error: `Webhook provider "${provider}" is not supported; post generic JSON to /webhooks/${inbox}` });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/inquiries/{id}',
+    handle: async (request, { id }, deps) => {
+      requireBearer(request, deps.apiToken);
+      return json(200, await getInquiry(deps, id!));
+    },
+  },
+];
+
+export function createHandler(getDeps: () => Deps) {
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const deps = getDeps();
+    const request = fromApiGatewayEvent(event);
+    const matched = matchRoute(routes, request);
+    if (matched === undefined) return json(404, { error: `No route for ${request.method} ${request.path}` });
+    if (matched === 'method') return json(405, { error: `${request.method} is not allowed on ${request.path}` });
+    try {
+      return await matched.route.handle(request, matched.params, deps);
+    } catch (error) {
+      return errorResponse(error, deps.log, { method: request.method, path: request.path });
+    }
+  };
+}
+
+export const handler = createHandler(lazy(() => createAwsDeps()));

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createHandler } from '../../functions/http-api';
+import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
+import { loadConfigFile } from '../../shared/config/load';
+import { ConfigError, ValidationError } from '../../shared/domain/errors';
+import { json } from '../../shared/http/http';
+import { fixedClock } from '../../shared/ports/clock';
+import { runSweep } from '../../shared/use-cases/run-sweep';
+import { startDevServer } from './dev-server';
+import { localDynamoClient, startDynamoDbLocal } from './dynamodb-local';
+import { parseOptions, USAGE } from './options';
+import { assertPortFree } from './ports';
+import { startSesLocal } from './ses-local';
+import { StartupError } from './startup-error';
+import { LOCAL_TABLE_NAME, createLocalDeps } from './wiring';
+
+/**
+ * `npm start`: the watchdog on real local parts — DynamoDB Local, the aws-ses-v2-local endpoint with its mail
+ * viewer, the HTTP server running the same handler as the Lambda, and the sweeper on a timer.
+ */
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = loadConfigFile(options.config);
+  await assertPortFree(options.port, 'HTTP server', '--port');
+  await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
+  if (!options.dynamodbEndpoint) await assertPortFree(options.dynamodbPort, 'DynamoDB Local', '--dynamodb-port');
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    if (!options.inMemory) mkdirSync(options.dataDir, { recursive: true });
+    const dynamo = options.dynamodbEndpoint
+      ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
+      : await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.inMemory ? undefined : join(options.dataDir, 'dynamodb') });
+    stops.push(() => dynamo.stop());
+    const client = localDynamoClient(dynamo.endpoint);
+    await ensureTable(client, LOCAL_TABLE_NAME);
+    client.destroy();
+
+    const ses = await startSesLocal({ port: options.sesPort });
+    stops.push(() => ses.stop());
+
+    const generatedToken = !process.env.WATCHDOG_API_TOKEN;
+    const apiToken = process.env.WATCHDOG_API_TOKEN || randomBytes(18).toString('base64url');
+    const deps = createLocalDeps({
+      config,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      eventsFile: options.inMemory ? undefined : join(options.dataDir, 'events.jsonl'),
+      apiToken,
+    });
+
+    let sweeping: Promise<unknown> | undefined;
+    const sweep = async (at?: Date) => {
+      const sweepDeps = at ? { ...deps, clock: fixedClock(at) } : deps;
+      return runSweep(sweepDeps, sweepDeps.clock.now());
+    };
+    const http = await startDevServer({
+      port: options.port,
+      handler: createHandler(() => deps),
+      devRoutes: async (method, url) => {
+        if (method === 'POST' && url.pathname === '/_dev/sweep') {
+          const at = url.searchParams.get('at');
+          const when = at ? new Date(at) : undefined;
+          if (when && Number.isNaN(when.getTime())) return json(400, { error: `at=${at} is not an ISO time like 2026-11-24T10:00:00Z` });
+          return json(200, await sweep(when));
+        }
+        if (method === 'GET' && url.pathname === '/_dev/events') return json(200, deps.events.recent());
+        return undefined;
+      },
+    });
+    stops.push(() => http.stop());
+
+    const timer = setInterval(() => {
+      // A sweep still running when the next tick comes is not doubled up; the next tick catches up.
+      sweeping ??= sweep()
+        .catch((error) => deps.log.error('sweep.failed', { error }))
+        .finally(() => (sweeping = undefined));
+    }, options.sweepEveryMs);
+    stops.push(async () => {
+      clearInterval(timer);
+      await sweeping;
+    });
+
+    const lines = [
+      '',
+      'inquiry-watchdog is running locally',
+      `  config            ${resolve(options.config)} (${config.inboxes.length} inbox${config.inboxes.length === 1 ? '' : 'es'})`,
+      `  HTTP              ${http.url}   (GET /health)`,
+      ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name})`),
+      `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store)`,
+      `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
+      `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,
+      `  events            GET ${http.url}/_dev/events${options.inMemory ? '' : ` (also ${join(options.dataDir, 'events.jsonl')})`}`,
+      `  API token         ${generatedToken ? `${apiToken} (generated; set WATCHDOG_API_TOKEN to choose one)` : 'from WATCHDOG_API_TOKEN'}`,
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ];
+    process.stderr.write(lines.join('\n'));
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`\n${signal}: stopping…\n`);
+      await stopAll();
+      process.stderr.write('stopped.\n');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof ValidationError) {
+    process.stderr.write(`inquiry-watchdog: ${error.message}\n`);
+  } else {
+    process.stderr.write(`inquiry-watchdog: could not start: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { durationMs, parseDuration } from '../../shared/domain/duration';
+import { StartupError } from './startup-error';
+
+export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.json', import.meta.url));
+
+export interface LocalOptions {
+  config: string;
+  port: number;
+  sesPort: number;
+  dynamodbPort: number;
+  dynamodbEndpoint?: string;
+  sweepEveryMs: number;
+  sweepEvery: string;
+  inMemory: boolean;
+  dataDir: string;
+}
+
+/** Flag → environment variable (DESIGN.md §5; names are a contract with users' scripts). */
+const ENV = {
+  config: 'WATCHDOG_CONFIG',
+  port: 'WATCHDOG_PORT',
+  'ses-port': 'WATCHDOG_SES_PORT',
+  'dynamodb-port': 'WATCHDOG_DYNAMODB_PORT',
+  'dynamodb-endpoint': 'WATCHDOG_DYNAMODB_ENDPOINT',
+  'sweep-every': 'WATCHDOG_SWEEP_EVERY',
+  'in-memory': 'WATCHDOG_IN_MEMORY',
+  'data-dir': 'WATCHDOG_DATA_DIR',
+} as const;
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --config FILE              watchdog config file (default: the bundled demo, config/demo.json)   [${ENV.config}]
+  --port N                   HTTP server for webhooks, API and health (default 3000)              [${ENV.port}]
+  --ses-port N               local SES endpoint and its mail viewer (default 8005)                [${ENV['ses-port']}]
+  --dynamodb-port N          DynamoDB Local (default 8000)                                         [${ENV['dynamodb-port']}]
+  --dynamodb-endpoint URL    use a DynamoDB that is already running instead of starting one       [${ENV['dynamodb-endpoint']}]
+  --sweep-every DURATION     how often the sweeper runs, e.g. 30s, 1m (default 1m)                [${ENV['sweep-every']}]
+  --in-memory                keep nothing on disk (default: data persists under --data-dir)       [${ENV['in-memory']}=1]
+  --data-dir DIR             where local data lives (default .watchdog)                           [${ENV['data-dir']}]
+  --help                     this text
+`;
+
+function port(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new StartupError(`--${flag} must be a port number (got "${value}")`);
+  return n;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): LocalOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        'ses-port': { type: 'string' },
+        'dynamodb-port': { type: 'string' },
+        'dynamodb-endpoint': { type: 'string' },
+        'sweep-every': { type: 'string' },
+        'in-memory': { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    throw new StartupError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (parsed.help) return 'help';
+  const value = (flag: keyof typeof ENV) => (parsed[flag] as string | undefined) ?? (env[ENV[flag]] || undefined);
+  const sweepEvery = value('sweep-every') ?? '1m';
+  const sweep = parseDuration(sweepEvery);
+  if (!sweep) throw new StartupError(`--sweep-every must be a duration like 30s or 1m (got "${sweepEvery}")`);
+  return {
+    config: value('config') ?? DEMO_CONFIG,
+    port: port(value('port') ?? '3000', 'port'),
+    sesPort: port(value('ses-port') ?? '8005', 'ses-port'),
+    dynamodbPort: port(value('dynamodb-port') ?? '8000', 'dynamodb-port'),
+    dynamodbEndpoint: value('dynamodb-endpoint'),
+    sweepEveryMs: durationMs(sweep),
+    sweepEvery,
+    inMemory: parsed['in-memory'] === true || ['1', 'true', 'yes'].includes((env[ENV['in-memory']] ?? '').toLowerCase()),
+    dataDir: value('data-dir') ?? '.watchdog',
+  };
+}

@@ -1,0 +1,32 @@
+import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createEventLog } from '../../shared/adapters/local-events/event-log';
+import { createSesMailer } from '../../shared/adapters/ses/mailer';
+import type { WatchdogConfig } from '../../shared/config/schema';
+import { systemClock, type Clock } from '../../shared/ports/clock';
+import type { Deps } from '../../shared/ports/deps';
+import { jsonLogger, type Logger } from '../../shared/ports/logger';
+import { localDynamoClient } from './dynamodb-local';
+import { localSesClient } from './ses-local';
+
+export const LOCAL_TABLE_NAME = 'inquiry-watchdog';
+
+/** Composition root of the local runtime: the same adapters as on AWS, pointed at the local endpoints. */
+export function createLocalDeps(options: {
+  config: WatchdogConfig;
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  eventsFile?: string;
+  apiToken?: string;
+  clock?: Clock;
+  log?: Logger;
+}): Deps & { events: ReturnType<typeof createEventLog> } {
+  return {
+    config: options.config,
+    store: createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
+    mailer: createSesMailer({ client: localSesClient(options.sesEndpoint) }),
+    events: createEventLog(options.eventsFile),
+    clock: options.clock ?? systemClock,
+    log: options.log ?? jsonLogger(),
+    apiToken: options.apiToken,
+  };
+}

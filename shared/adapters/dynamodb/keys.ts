@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { Inquiry } from '../../domain/inquiry';
+import { nextCheckAt } from '../../domain/inquiry';
+import { DUE_SHARDS } from './table-definition';
+
+/** Every key format of the table lives here; entity prefixes keep item kinds apart in the one table. */
+
+export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message' } as const;
+/** Bump when an entity's stored shape changes incompatibly, so readers can migrate. */
+export const SCHEMA_VERSION = 1;
+
+export type Key = { pk: string; sk: string };
+
+export const inquiryKey = (id: string): Key => ({ pk: `INQUIRY#${id}`, sk: 'INQUIRY' });
+export const deliveryKey = (inboxId: string, channel: string, deliveryId: string): Key => ({
+  pk: `DELIVERY#${inboxId}#${channel}#${deliveryId}`,
+  sk: 'DELIVERY',
+});
+export const referenceKey = (reference: string): Key => ({ pk: `REF#${reference.toUpperCase()}`, sk: 'REF' });
+/** RFC 5322 message ids are stored without their angle brackets, so `<a@b>` and `a@b` find the same inquiry. */
+export const messageKey = (messageId: string): Key => ({ pk: `MESSAGE#${messageId.trim().replace(/^<|>$/g, '')}`, sk: 'MESSAGE' });
+
+export const customerPartition = (inboxId: string, email: string) => `CUSTOMER#${inboxId}#${email.trim().toLowerCase()}`;
+export const openPartition = (inboxId: string) => `OPEN#${inboxId}`;
+export const answeredPartition = (inboxId: string) => `ANSWERED#${inboxId}`;
+export const duePartition = (shard: number) => `DUE#${shard}`;
+
+/** A stable shard per inquiry, so successive due times of one inquiry stay in one partition. */
+export function dueShard(inquiryId: string): number {
+  return createHash('sha256').update(inquiryId).digest().readUInt32BE(0) % DUE_SHARDS;
+}
+
+/** Upper bound of due sort keys at `now` (ISO timestamps sort as text; '~' sorts after any id). */
+export const dueUpperBound = (now: Date) => `${now.toISOString()}~`;
+
+/** Index attributes derived from the inquiry's state: the due index is sparse, so a finished inquiry leaves it. */
+export function inquiryIndexAttributes(inquiry: Inquiry): Record<string, string> {
+  const attributes: Record<string, string> = {
+    gsi1pk: customerPartition(inquiry.inboxId, inquiry.customer.email),
+    gsi1sk: `${inquiry.receivedAt}#${inquiry.id}`,
+    gsi2pk: inquiry.status === 'open' ? openPartition(inquiry.inboxId) : answeredPartition(inquiry.inboxId),
+    gsi2sk: inquiry.status === 'open' ? `${inquiry.replyBy}#${inquiry.id}` : `${inquiry.answeredAt ?? inquiry.receivedAt}#${inquiry.id}`,
+  };
+  const due = nextCheckAt(inquiry);
+  if (due !== undefined) {
+    attributes.duePk = duePartition(dueShard(inquiry.id));
+    attributes.dueSk = `${due}#${inquiry.id}`;
+  }
+  return attributes;
+}

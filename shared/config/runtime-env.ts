@@ -1,0 +1,21 @@
+/**
+ * Environment variables the Lambda functions read (set by infra/stack.ts). The local runtime passes the same
+ * values directly to the composition root instead.
+ */
+export const RUNTIME_ENV = {
+  /** DynamoDB table name. */
+  tableName: 'WATCHDOG_TABLE_NAME',
+  /** Name of the custom EventBridge bus domain events go to. */
+  eventBusName: 'WATCHDOG_EVENT_BUS_NAME',
+  /** The validated config file as JSON; inlined into each bundle at synth time by esbuild `define`. */
+  configJson: 'WATCHDOG_CONFIG_JSON',
+  /** Optional SES configuration set attached to every mail sent. */
+  sesConfigurationSet: 'WATCHDOG_SES_CONFIGURATION_SET',
+} as const;
+
+/** Reads a required environment variable, failing with a message that names it. */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,151 @@
+import { IANAZone, DateTime } from 'luxon';
+import { z } from 'zod';
+import { parseWeeklyHours } from '../domain/business-hours';
+import { parseDuration } from '../domain/duration';
+
+/**
+ * The user's configuration file (DESIGN.md §2). Field names are a contract with users: extend, never rename.
+ * Objects are strict so that a typo ("replyWithn") is reported instead of silently ignored.
+ */
+
+const ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
+const HEADER_UNSAFE = /[\r\n\0\u2028\u2029\u0085]/;
+
+export const EmailAddressSchema = z
+  .string()
+  .trim()
+  .refine((v) => ADDRESS.test(v) && v.length <= 254, { error: (i) => `${JSON.stringify(i.input)} is not an email address` });
+
+/** "Acme Plumbing <hello@acme.test>" or a bare address. */
+export const MailboxSchema = z
+  .string()
+  .trim()
+  .refine((v) => !HEADER_UNSAFE.test(v), { error: 'must not contain line breaks' })
+  .refine((v) => ADDRESS.test(/<([^<>]+)>\s*$/.exec(v)?.[1] ?? v), {
+    error: (i) => `${JSON.stringify(i.input)} is not "Name <address>" or an address`,
+  });
+
+export const DurationSchema = z.string().refine((v) => parseDuration(v) !== undefined, {
+  error: (i) => `${JSON.stringify(i.input)} is not a duration like "90s", "15m", "4h" or "2d"`,
+});
+
+const StaffEntrySchema = z.string().trim().refine((v) => ADDRESS.test(v) || /^@[^\s@]+\.[^\s@]+$/.test(v), {
+  error: (i) => `${JSON.stringify(i.input)} is neither an address nor an "@domain"`,
+});
+
+const HoursSchema = z
+  .union([z.literal('24/7'), z.record(z.string(), z.string())], {
+    error: 'must be "24/7" or an object like { "mon-fri": "09:00-17:00" }',
+  })
+  .superRefine((spec, ctx) => {
+    for (const problem of parseWeeklyHours(spec).problems) {
+      ctx.addIssue({ code: 'custom', message: problem.message, path: problem.key === undefined ? [] : [problem.key] });
+    }
+  });
+
+const IsoDateSchema = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid, {
+  error: (i) => `${JSON.stringify(i.input)} is not a date like "2026-12-25"`,
+});
+
+/** When a ladder step fires: a share of the reply time ("75%", "100%") or a duration past the deadline ("+2h"). */
+export const StepAfterSchema = z.string().refine((v) => /^\d{1,4}%$/.test(v) || (v.startsWith('+') && parseDuration(v.slice(1)) !== undefined), {
+  error: (i) => `${JSON.stringify(i.input)} is not a share of the reply time ("75%") or a duration past the deadline ("+2h")`,
+});
+
+export const EscalationStepSchema = z.strictObject({
+  after: StepAfterSchema,
+  notify: z.union([z.enum(['team', 'managers']), z.array(EmailAddressSchema).min(1)], {
+    error: 'must be "team", "managers" or a list of addresses',
+  }),
+  updateCustomer: z.boolean().optional(),
+  repeatEvery: DurationSchema.optional(),
+});
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const CHANNELS = ['email', 'form', 'webhook'] as const;
+
+export const PolicySchema = z.strictObject({
+  when: z.strictObject({
+    text: z
+      .string()
+      .refine(
+        (v) => {
+          try {
+            new RegExp(v, 'i');
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: (i) => `${JSON.stringify(i.input)} is not a valid regular expression` },
+      )
+      .optional(),
+    channel: z.union([z.enum(CHANNELS), z.array(z.enum(CHANNELS))]).optional(),
+    from: z.array(StaffEntrySchema).optional(),
+  }),
+  replyWithin: DurationSchema.optional(),
+  priority: z.enum(PRIORITIES).optional(),
+});
+
+export const DEFAULT_ESCALATION: Array<z.infer<typeof EscalationStepSchema>> = [
+  { after: '75%', notify: 'team' },
+  { after: '100%', notify: 'managers' },
+];
+
+export const InboxSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, {
+    error: 'must be 1–40 lower-case letters, digits or dashes (it appears in URLs)',
+  }),
+  name: z.string().trim().min(1, { error: 'must not be empty' }).refine((v) => !HEADER_UNSAFE.test(v), { error: 'must not contain line breaks' }),
+  address: EmailAddressSchema,
+  aliases: z.array(EmailAddressSchema).default([]),
+  from: MailboxSchema,
+  staff: z.array(StaffEntrySchema).default([]),
+  team: z.array(EmailAddressSchema).default([]),
+  managers: z.array(EmailAddressSchema).min(1, { error: 'needs at least one manager to receive breach alerts' }),
+  timeZone: z.string().refine((v) => IANAZone.isValidZone(v), {
+    error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone like "Europe/London"`,
+  }),
+  hours: HoursSchema,
+  holidays: z.array(IsoDateSchema).default([]),
+  replyWithin: DurationSchema,
+  escalation: z.array(EscalationStepSchema).min(1).default(DEFAULT_ESCALATION),
+  policies: z.array(PolicySchema).default([]),
+  forms: z
+    .strictObject({
+      thankYouUrl: z.url().optional(),
+      allowedOrigins: z.array(z.url()).default([]),
+    })
+    .optional(),
+});
+
+export const WatchdogConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    inboxes: z.array(InboxSchema).min(1, { error: 'configure at least one inbox' }),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.inboxes.forEach((inbox, i) => {
+      const earlier = seen.get(inbox.id);
+      if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: ['inboxes', i, 'id'], message: `"${inbox.id}" is already used by inboxes[${earlier}]` });
+      seen.set(inbox.id, i);
+    });
+    const addresses = new Map<string, string>();
+    config.inboxes.forEach((inbox, i) => {
+      [inbox.address, ...inbox.aliases].forEach((address, j) => {
+        const key = address.toLowerCase();
+        const owner = addresses.get(key);
+        const path = j === 0 ? ['inboxes', i, 'address'] : ['inboxes', i, 'aliases', j - 1];
+        if (owner !== undefined) ctx.addIssue({ code: 'custom', path, message: `${address} is already the address of ${owner}` });
+        addresses.set(key, `inboxes[${i}]`);
+      });
+    });
+  });
+
+export type WatchdogConfig = z.infer<typeof WatchdogConfigSchema>;
+export type InboxConfig = z.infer<typeof InboxSchema>;
+export type EscalationStepConfig = z.infer<typeof EscalationStepSchema>;
+export type PolicyConfig = z.infer<typeof PolicySchema>;
+export type Priority = (typeof PRIORITIES)[number];
+export type Channel = (typeof CHANNELS)[number];

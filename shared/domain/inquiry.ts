@@ -1,0 +1,84 @@
+import type { Channel, Priority } from '../config/schema';
+
+/**
+ * An inquiry and its life: received → acknowledged (or suppressed) → escalated step by step → answered.
+ * Transitions are pure functions returning a new Inquiry; the store saves them with an optimistic version check,
+ * so whichever process wins a transition is the only one that acts on it (sends the mail, publishes the event).
+ */
+
+export type InquiryStatus = 'open' | 'answered';
+
+/**
+ * Acknowledgement state machine (at most once: SES has no idempotency token):
+ * pending → claimed (a process owns the send) → sent | suppressed | failed; claimed → pending when the send fails
+ * cleanly; a claim left behind by a crash becomes `unknown` instead of being re-sent.
+ */
+export type AckState = 'pending' | 'claimed' | 'sent' | 'suppressed' | 'failed' | 'unknown';
+
+export interface Customer {
+  email: string;
+  name?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  /** Why it happened, in words a manager understands. */
+  note: string;
+}
+
+export interface Inquiry {
+  id: string;
+  reference: string;
+  inboxId: string;
+  channel: Channel;
+  /** Delivery key that made this inquiry (webhook-id, SES message id, form submission id, or a body hash). */
+  deliveryId: string;
+  customer: Customer;
+  subject?: string;
+  message: string;
+  /** Every other field the sender gave us, kept as received. */
+  fields: Record<string, unknown>;
+  priority: Priority;
+  receivedAt: string;
+  replyBy: string;
+  status: InquiryStatus;
+  ack: {
+    state: AckState;
+    attempts: number;
+    /** When the sweeper should look at the acknowledgement again (retry a pending one, expire a stale claim). */
+    retryAt?: string;
+    messageId?: string;
+    sentAt?: string;
+    reason?: string;
+  };
+  escalation: {
+    /** Index into the inbox's ladder of the next step to fire. */
+    nextStep: number;
+    /** When that step fires; undefined when the ladder is done. */
+    nextStepAt?: string;
+    /** How many times the current repeating step has fired. */
+    repeats: number;
+    breachedAt?: string;
+  };
+  answeredAt?: string;
+  timeline: TimelineEntry[];
+  /** Optimistic-lock counter; every saved transition increments it. */
+  version: number;
+}
+
+/** The most timeline entries kept on the item (repeating escalation steps must not grow it without bound). */
+export const TIMELINE_LIMIT = 100;
+
+export function withTimeline(inquiry: Inquiry, entry: TimelineEntry): Inquiry {
+  const timeline = [...inquiry.timeline, entry];
+  return { ...inquiry, timeline: timeline.slice(Math.max(0, timeline.length - TIMELINE_LIMIT)) };
+}
+
+/** The next moment the sweeper must look at this inquiry, or undefined when nothing is left to do. */
+export function nextCheckAt(inquiry: Inquiry): string | undefined {
+  const candidates: string[] = [];
+  if ((inquiry.ack.state === 'pending' || inquiry.ack.state === 'claimed') && inquiry.ack.retryAt) candidates.push(inquiry.ack.retryAt);
+  if (inquiry.status === 'open' && inquiry.escalation.nextStepAt) candidates.push(inquiry.escalation.nextStepAt);
+  return candidates.sort()[0];
+}

@@ -1,0 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError } from '../domain/errors';
+import type { HttpRequest } from './http';
+
+/** Checks `Authorization: Bearer <token>` in constant time; the API is closed when no token is configured. */
+export function requireBearer(request: HttpRequest, expected: string | undefined): void {
+  if (!expected) throw new UnauthorizedError('The API is disabled: no API token is configured (WATCHDOG_API_TOKEN)');
+  const given = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthorizedError('Missing or wrong bearer token');
+}

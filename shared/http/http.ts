@@ -1,0 +1,74 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ConflictError, NotFoundError, RetryableError, UnauthorizedError, ValidationError } from '../domain/errors';
+import type { Logger } from '../ports/logger';
+
+/** The parts of an API Gateway HTTP API (v2) request the watchdog uses, normalised. */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: Buffer;
+  sourceIp?: string;
+}
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
+
+export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: event.rawPath,
+    headers,
+    query,
+    body: Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
+    sourceIp: event.requestContext.http.sourceIp,
+  };
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
+}
+
+/** Errors become responses in this one place: client faults are 4xx with a reason, never 5xx. */
+export function errorResponse(error: unknown, log: Logger, context: Record<string, unknown> = {}): HttpResponse {
+  if (error instanceof ValidationError) return json(400, { error: error.message, ...(error.details.length ? { details: error.details } : {}) });
+  if (error instanceof UnauthorizedError) return json(401, { error: error.message }, { 'www-authenticate': 'Bearer' });
+  if (error instanceof NotFoundError) return json(404, { error: error.message });
+  if (error instanceof ConflictError) return json(409, { error: error.message });
+  if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
+  if (error instanceof RetryableError) {
+    log.warn('http.retryable', { ...context, error });
+    return json(503, { error: 'Temporarily unavailable, please retry.' }, { 'retry-after': '5' });
+  }
+  log.error('http.unexpected', { ...context, error });
+  return json(500, { error: 'Internal error. Nothing was lost if you retry: repeated deliveries are recognised.' });
+}
+
+export class PayloadTooLargeError extends ValidationError {}
+
+export interface Route<D> {
+  method: string;
+  /** `/webhooks/{inbox}`: `{name}` matches one path segment. */
+  pattern: string;
+  handle: (request: HttpRequest, params: Record<string, string>, deps: D) => Promise<HttpResponse>;
+}
+
+export function matchRoute<D>(routes: Array<Route<D>>, request: HttpRequest): { route: Route<D>; params: Record<string, string> } | 'method' | undefined {
+  let pathMatched = false;
+  for (const route of routes) {
+    const names: string[] = [];
+    const regex = new RegExp(`^${route.pattern.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}/?$`);
+    const match = regex.exec(request.path);
+    if (!match) continue;
+    pathMatched = true;
+    if (route.method !== request.method) continue;
+    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+    return { route, params };
+  }
+  return pathMatched ? 'method' : undefined;
+}

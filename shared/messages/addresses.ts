@@ -1,0 +1,13 @@
+/** The bare address of `Name <addr@domain>` or `addr@domain`. */
+export function addressOf(mailbox: string): string {
+  return (/<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox).trim();
+}
+
+export function domainOf(mailbox: string): string {
+  return addressOf(mailbox).split('@').pop()!.toLowerCase();
+}
+
+/** A fresh RFC 5322 Message-ID on the sending domain; `kind` makes our own mail recognisable when it comes back. */
+export function newMessageId(kind: string, inquiryId: string, fromMailbox: string, unique: string): string {
+  return `<${kind}.${inquiryId}.${unique}@${domainOf(fromMailbox)}>`;
+}

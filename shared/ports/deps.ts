@@ -1,0 +1,18 @@
+import type { WatchdogConfig } from '../config/schema';
+import type { Clock } from './clock';
+import type { EventPublisher } from './event-publisher';
+import type { InquiryStore } from './inquiry-store';
+import type { Logger } from './logger';
+import type { Mailer } from './mailer';
+
+/** What every use case receives: the ports, built once by a composition root. */
+export interface Deps {
+  config: WatchdogConfig;
+  store: InquiryStore;
+  mailer: Mailer;
+  events: EventPublisher;
+  clock: Clock;
+  log: Logger;
+  /** Bearer token for /api routes; undefined disables them. */
+  apiToken?: string;
+}

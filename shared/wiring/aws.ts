@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESClient } from '@aws-sdk/client-ses';
+import { createDynamoInquiryStore } from '../adapters/dynamodb/inquiry-store';
+import { createEventBridgePublisher } from '../adapters/eventbridge/event-publisher';
+import { createSesMailer } from '../adapters/ses/mailer';
+import { parseConfig } from '../config/load';
+import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
+import { systemClock } from '../ports/clock';
+import type { Deps } from '../ports/deps';
+import { jsonLogger } from '../ports/logger';
+
+/**
+ * Composition root on Lambda: the config was validated at synth time and inlined into the bundle (esbuild
+ * `define` replaces the literal `process.env.WATCHDOG_CONFIG_JSON`); clients are built on first invocation.
+ */
+export function createAwsDeps(env: NodeJS.ProcessEnv = process.env): Deps {
+  const configJson = process.env.WATCHDOG_CONFIG_JSON ?? env[RUNTIME_ENV.configJson];
+  if (!configJson) throw new Error(`${RUNTIME_ENV.configJson} is missing: the bundle was built without a config`);
+  const log = jsonLogger(undefined, { function: env.AWS_LAMBDA_FUNCTION_NAME });
+  return {
+    config: parseConfig(JSON.parse(configJson), 'the bundled configuration'),
+    store: createDynamoInquiryStore({ client: new DynamoDBClient({}), tableName: requireEnv(RUNTIME_ENV.tableName, env) }),
+    mailer: createSesMailer({ client: new SESClient({}), configurationSet: env[RUNTIME_ENV.sesConfigurationSet] || undefined }),
+    events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
+    clock: systemClock,
+    log,
+    apiToken: env.WATCHDOG_API_TOKEN || undefined,
+  };
+}
+
+/** Builds the dependencies once per Lambda container, on first use (keeps cold-start module load small). */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}

@@ -1,0 +1,24 @@
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { freePort } from '../../infra/local/ports';
+import { startSesLocal } from '../../infra/local/ses-local';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+    sesEndpoint: string;
+  }
+}
+
+/** Real local parts for the integration tests: DynamoDB Local (in memory) and the aws-ses-v2-local endpoint. */
+export default async function setup(project: TestProject) {
+  const [dynamo, ses] = await Promise.all([
+    freePort().then((port) => startDynamoDbLocal({ port })),
+    freePort().then((port) => startSesLocal({ port })),
+  ]);
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('sesEndpoint', ses.endpoint);
+  return async () => {
+    await Promise.all([dynamo.stop(), ses.stop()]);
+  };
+}
