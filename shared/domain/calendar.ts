@@ -52,7 +52,7 @@ export function isOpenAt(calendar: BusinessCalendar, at: Date): boolean {
   const day = localDay(calendar, t);
   // Neighbouring days too: a day's spans are clamped to its own bounds, but DST quirks at midnight can put an
   // instant's local date one day off from the day whose span holds it.
-  for (const d of [day]) {
+  for (const d of [day, day - 1, day + 1]) {
     if (openSpans(calendar, d).some((s) => s.start <= t && t < s.end)) return true;
   }
   return false;
@@ -200,7 +200,7 @@ function openSpans(calendar: BusinessCalendar, day: number): Span[] {
  * Memo of local midnights per zone and day: pure (tzdb does not change at runtime) and the main cost of a scan,
  * since every luxon wall-time resolution asks Intl for several offsets.
  */
-const midnights = new Map<string, { t: number; offset: number }>();
+const midnights = new Map<string, { t: number; offset: number; exact: boolean }>();
 const MAX_MIDNIGHTS = 20_000;
 
 function midnight(timeZone: string, day: number): number {
@@ -208,20 +208,23 @@ function midnight(timeZone: string, day: number): number {
   const hit = midnights.get(key);
   if (hit) return hit.t;
   const zone = IANAZone.create(timeZone);
-  let entry: { t: number; offset: number } | undefined;
+  let entry: { t: number; offset: number; exact: boolean } | undefined;
   // Cheap path: a recent midnight plus whole days is still midnight if the offset did not change in between
-  // (one offset lookup instead of a full resolution with its ambiguity check).
+  // (one offset lookup instead of a full resolution with its ambiguity check). Only from a midnight the clock
+  // really showed: where 00:00 was skipped (America/Santiago) the stored instant reads 01:00.
   for (let back = 1; back <= 3 && !entry; back++) {
     const prev = midnights.get(`${timeZone}|${day - back}`);
     if (!prev) continue;
+    if (!prev.exact) break;
     const t = prev.t + back * DAY_MS;
     const offset = zone.offset(t);
-    if (offset === prev.offset) entry = { t, offset };
+    if (offset === prev.offset) entry = { t, offset, exact: true };
     break;
   }
   if (!entry) {
     const t = wallToMs(timeZone, day, 0, 0);
-    entry = { t, offset: zone.offset(t) };
+    const local = DateTime.fromMillis(t, { zone: timeZone });
+    entry = { t, offset: local.offset, exact: local.hour === 0 && local.minute === 0 && local.second === 0 };
   }
   if (midnights.size >= MAX_MIDNIGHTS) midnights.clear(); // crude bound; refilling is cheap
   midnights.set(key, entry);

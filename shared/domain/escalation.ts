@@ -28,26 +28,30 @@ export function firstPosition(calendar: BusinessCalendar, ladder: readonly Escal
 }
 
 /**
- * The step to fire at `now` from `position`: the latest step already due. A sweep that comes late (or a ladder
- * whose steps fall close together) fires only that one, so nobody gets a "due soon" warning for an inquiry that
- * is already overdue. `skipped` lists the steps passed over, for the timeline.
+ * The steps to fire at `now` from `position`: every step already due, so a sweep that comes late (or a ladder
+ * whose steps fall close together) still reaches everyone who should hear — in one go. Warnings meant for before
+ * the deadline are passed over once it has gone (nobody needs "due soon" for an overdue inquiry); `last` is the
+ * step the ladder continues from, `skipped` the steps passed over, for the timeline.
  */
-export function stepToFire(
+export function stepsToFire(
   calendar: BusinessCalendar,
   ladder: readonly EscalationStepConfig[],
   position: LadderPosition,
   receivedAt: Date,
   replyBy: Date,
   now: Date,
-): { step: number; skipped: number[] } | undefined {
+): { steps: number[]; skipped: number[]; last: number } | undefined {
   if (!position.nextStepAt || position.nextStepAt > now || position.nextStep >= ladder.length) return undefined;
-  let step = position.nextStep;
-  const skipped: number[] = [];
-  while (step + 1 < ladder.length && stepTime(calendar, ladder[step + 1]!, receivedAt, replyBy) <= now) {
-    skipped.push(step);
-    step++;
+  const due = [position.nextStep];
+  while (due.length + position.nextStep < ladder.length && stepTime(calendar, ladder[position.nextStep + due.length]!, receivedAt, replyBy) <= now) {
+    due.push(position.nextStep + due.length);
   }
-  return { step, skipped };
+  const last = due[due.length - 1]!;
+  const overdue = now >= replyBy;
+  // The current step (position.nextStep) is at position.nextStepAt, which may be a repeat time: judge it by that.
+  const at = (step: number) => (step === position.nextStep ? position.nextStepAt! : stepTime(calendar, ladder[step]!, receivedAt, replyBy));
+  const steps = due.filter((step) => step === last || !overdue || at(step) >= replyBy);
+  return { steps, skipped: due.filter((step) => !steps.includes(step)), last };
 }
 
 /** The position after `fired` fired at `firedAt` (its scheduled time, so repeats do not drift with sweep delays). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { calendarOf, findInbox } from '../config/inboxes';
-import { positionAfter, stepRecipients, stepToFire } from '../domain/escalation';
+import { positionAfter, stepRecipients, stepsToFire } from '../domain/escalation';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { newMessageId } from '../messages/addresses';
 import { renderEscalationAlert } from '../messages/escalation-alert';
@@ -53,7 +53,8 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now()): Promis
       deps.log.error('sweep.inquiry_failed', { inquiryId: found.id, inboxId: found.inboxId, error });
     }
   }
-  deps.log.info('sweep.done', { ...summary });
+  // An idle sweep every minute is not news; one that did something is.
+  if (summary.due > 0) deps.log.info('sweep.done', { ...summary });
   return summary;
 }
 
@@ -64,17 +65,19 @@ async function escalate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepS
   const receivedAt = new Date(inquiry.receivedAt);
   const replyBy = new Date(inquiry.replyBy);
   const position = { nextStep: inquiry.escalation.nextStep, nextStepAt: new Date(inquiry.escalation.nextStepAt), repeats: inquiry.escalation.repeats };
-  const firing = stepToFire(calendar, inbox.escalation, position, receivedAt, replyBy, now);
+  const firing = stepsToFire(calendar, inbox.escalation, position, receivedAt, replyBy, now);
   if (!firing) return;
 
-  const step = inbox.escalation[firing.step]!;
-  const repeats = firing.step === position.nextStep ? position.repeats : 0;
-  const scheduledAt = firing.skipped.length === 0 ? position.nextStepAt : now;
-  const after = positionAfter(calendar, inbox.escalation, firing.step, scheduledAt, repeats, receivedAt, replyBy);
+  const repeats = firing.last === position.nextStep ? position.repeats : 0;
+  // Repeats count from the time a step was due, not from when a late sweep noticed it, so they do not drift.
+  const scheduledAt = firing.last === position.nextStep ? position.nextStepAt : now;
+  const after = positionAfter(calendar, inbox.escalation, firing.last, scheduledAt, repeats, receivedAt, replyBy);
   const breaching = now >= replyBy && !inquiry.escalation.breachedAt;
-  const recipients = stepRecipients(step, inbox);
+  const recipients = [...new Set(firing.steps.flatMap((index) => stepRecipients(inbox.escalation[index]!, inbox)))];
   const stamp = now.toISOString();
-  const stepLabel = `step ${firing.step + 1} (${step.after}${repeats > 0 ? `, repeat ${repeats}` : ''})`;
+  const stepLabel = firing.steps
+    .map((index) => `step ${index + 1} (${inbox.escalation[index]!.after}${index === position.nextStep && repeats > 0 ? `, repeat ${repeats}` : ''})`)
+    .join(' and ');
 
   let next: Inquiry = {
     ...inquiry,
@@ -98,7 +101,7 @@ async function escalate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepS
     summary.conflicts++;
     return;
   }
-  summary.stepsFired++;
+  summary.stepsFired += firing.steps.length;
 
   const events: DomainEvent[] = [];
   const base = { at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference };
@@ -106,7 +109,10 @@ async function escalate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepS
     summary.breaches++;
     events.push({ ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority } });
   }
-  events.push({ ...base, type: 'EscalationStepReached', detail: { step: firing.step, after: step.after, repeats, recipients } });
+  for (const index of firing.steps) {
+    const step = inbox.escalation[index]!;
+    events.push({ ...base, type: 'EscalationStepReached', detail: { step: index, after: step.after, repeats: index === position.nextStep ? repeats : 0, recipients: stepRecipients(step, inbox) } });
+  }
 
   try {
     const content = renderEscalationAlert(inquiry, inbox, now);
@@ -119,11 +125,11 @@ async function escalate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepS
       headers: ALERT_HEADERS,
     });
     summary.alertsSent++;
-    deps.log.info('escalation.alerted', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, step: firing.step, recipients: recipients.length, breaching });
+    deps.log.info('escalation.alerted', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, steps: firing.steps, recipients: recipients.length, breaching });
   } catch (error) {
     // Give the step back so a later sweep sends it: the alert is what the whole product exists for.
     summary.failures++;
-    deps.log.error('escalation.alert_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, step: firing.step, error });
+    deps.log.error('escalation.alert_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, steps: firing.steps, error });
     await deps.store.save(
       owned,
       withTimeline(

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Settings } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import {
   addBusinessTime,
   businessTimeBetween,
@@ -254,6 +254,24 @@ describe('DST transitions', () => {
     });
   });
 
+  describe('clock changes at midnight (America/Santiago)', () => {
+    it('a day whose midnight does not exist opens when the clock reaches 01:00', () => {
+      // 2026-09-06 00:00 -04 jumps to 01:00 -03.
+      const c = cal('America/Santiago', { sun: '00:00-02:00' });
+      same(nextOpenAt(c, t('2026-09-05T12:00:00-04:00')), '2026-09-06T01:00:00-03:00');
+      expect(businessTimeBetween(c, t('2026-09-05T12:00:00-04:00'), t('2026-09-06T12:00:00-03:00'))).toBe(1 * H);
+    });
+
+    it('the repeated hour before midnight belongs to the 25-hour day', () => {
+      // 2026-04-05 00:00 -03 falls back to 2026-04-04 23:00 -04: Saturday's 22:00–24:00 lasts 3h.
+      const c = cal('America/Santiago', { sat: '22:00-24:00' });
+      expect(businessTimeBetween(c, t('2026-04-04T12:00:00-03:00'), t('2026-04-05T12:00:00-04:00'))).toBe(3 * H);
+      expect(isOpenAt(c, t('2026-04-04T23:30:00-04:00'))).toBe(true);
+      expect(isOpenAt(c, t('2026-04-05T00:00:00-04:00'))).toBe(false);
+      same(deadlineFor(cal('America/Santiago', '24/7'), t('2026-04-03T23:30:00-03:00'), { amount: 1, unit: 'd' }), '2026-04-04T23:30:00-03:00');
+    });
+  });
+
   describe('nonexistent and ambiguous wall times resolve deterministically', () => {
     it('an opening inside the spring-forward gap shifts forward by the gap (luxon)', () => {
       const c = cal('Europe/London', { sun: '01:30-05:00' });
@@ -390,13 +408,14 @@ describe('properties', () => {
     ['london nights', cal('Europe/London', { 'mon-thu,sat-sun': '00:30-02:30' })],
     ['lord howe', cal('Australia/Lord_Howe', { 'mon-fri': '00:00-06:00, 09:00-17:00', sat: '00:00-24:00' })],
     ['kolkata', cal('Asia/Kolkata', { 'mon-fri': '09:30-13:00, 14:00-18:00' }, ['2026-08-14', '2026-08-15', '2026-10-20'])],
+    ['santiago', cal('America/Santiago', { 'fri-sun': '00:00-02:00, 23:00-24:00', 'mon-thu': '09:00-17:00' })],
     ['midnight-crossing', cal('Europe/Berlin', { mon: '20:00-24:00', 'tue-fri': '00:00-04:00, 20:00-24:00', sat: '00:00-04:00' })],
   ];
   const calendar = fc.constantFrom(...calendars);
   // 2026-01-01 … 2027-12-31, sampled at ms precision so DST days and edges come up.
   const anyInstant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) });
-  // Half the samples within 3 days of a clock change (London, New York, Lord Howe; 2026–2027), where bugs live.
-  const changes = ['2026-03-29T01:00Z', '2026-10-25T01:00Z', '2027-03-28T01:00Z', '2026-11-01T06:00Z', '2027-03-14T07:00Z', '2026-04-04T15:00Z', '2026-10-03T15:30Z'];
+  // Half the samples within 3 days of a clock change (London, New York, Lord Howe, Santiago), where bugs live.
+  const changes = ['2026-03-29T01:00Z', '2026-10-25T01:00Z', '2027-03-28T01:00Z', '2026-11-01T06:00Z', '2027-03-14T07:00Z', '2026-04-04T15:00Z', '2026-10-03T15:30Z', '2026-04-05T03:00Z', '2026-09-06T04:00Z'];
   const nearChange = fc.tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 24 * H, max: 3 * 24 * H }));
   const instant = fc.oneof(anyInstant, nearChange.map(([c, d]) => Date.parse(c) + d)).map((ms) => new Date(ms));
   // Biased towards whole minutes so results often land exactly on interval edges.
@@ -446,6 +465,22 @@ describe('properties', () => {
     );
   });
 
+  it('isOpenAt matches a naive wall-clock check on days without a clock change', () => {
+    fc.assert(
+      fc.property(calendar, instant, ([, c], at) => {
+        const local = DateTime.fromJSDate(at, { zone: c.timeZone });
+        const dayStart = local.startOf('day');
+        if (dayStart.plus({ days: 1 }).toMillis() - dayStart.toMillis() !== 24 * H) return; // DST days have their own tests
+        const msOfDay = local.toMillis() - dayStart.toMillis();
+        const open =
+          !c.holidays.has(local.toISODate()!) &&
+          c.hours[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7].some((i) => i.start * M <= msOfDay && msOfDay < i.end * M);
+        expect(isOpenAt(c, at)).toBe(open);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('isOpenAt agrees with businessTimeBetween over one millisecond', () => {
     fc.assert(
       fc.property(calendar, instant, ([, c], at) => {
@@ -468,7 +503,7 @@ describe('properties', () => {
   });
 
   it('24/7 business time is plain elapsed time, DST included', () => {
-    const zone = fc.constantFrom('Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham');
+    const zone = fc.constantFrom('Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'America/Santiago', 'Asia/Beirut');
     fc.assert(
       fc.property(zone, instant, fc.integer({ min: 0, max: 30 * 24 * H }), (z, start, ms) => {
         const c = cal(z, '24/7');
