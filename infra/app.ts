@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { loadConfigFile } from '../shared/config/load';
+import { ConfigError } from '../shared/domain/errors';
+import { WatchdogStack } from './stack';
+
+export const STACK_ID = 'InquiryWatchdog';
+
+/** The bundled demo config, used when neither `-c config=FILE` nor WATCHDOG_CONFIG names one. */
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/demo.json', import.meta.url));
+
+/**
+ * Builds the app: reads and validates the user's config file (throws ConfigError naming every problem), creates
+ * the stack and puts it under the cdk-nag AwsSolutions and Serverless packs, which fail synth on any
+ * unacknowledged error.
+ */
+export function buildApp(props: AppProps = {}): { app: App; stack: WatchdogStack } {
+  const app = new App(props);
+  const configPath = (app.node.tryGetContext('config') as string | undefined) ?? process.env.WATCHDOG_CONFIG;
+  const config = loadConfigFile(configPath ? resolve(configPath) : DEFAULT_CONFIG_PATH);
+
+  const stack = new WatchdogStack(app, STACK_ID, { config });
+  Tags.of(app).add('app', 'inquiry-watchdog');
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+    new ServerlessChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+  );
+  return { app, stack };
+}
+
+function main(): void {
+  let app: App;
+  try {
+    ({ app } = buildApp());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  app.synth();
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();

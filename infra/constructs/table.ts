@@ -1,0 +1,64 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { TABLE_DEFINITION, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition';
+
+export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
+
+/**
+ * Item-level DynamoDB actions. TransactWriteItems has no IAM action of its own: each Put/Update/Delete in a
+ * transaction is authorised by PutItem/UpdateItem/DeleteItem, each ConditionCheck by ConditionCheckItem.
+ */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+const ATTRIBUTE_TYPES = { S: AttributeType.STRING } as const satisfies Record<KeyAttribute['type'], AttributeType>;
+
+const attribute = (key: KeyAttribute) => ({ name: key.name, type: ATTRIBUTE_TYPES[key.type] });
+
+/**
+ * The watchdog's single table, built from TABLE_DEFINITION (the local runtime's CreateTable reads the same
+ * definition). Inquiries are the business's record of what customers asked, so the table outlives the stack and
+ * can be restored to any second of the last 35 days.
+ */
+export class WatchdogTable extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      partitionKey: attribute(TABLE_DEFINITION.partitionKey),
+      sortKey: attribute(TABLE_DEFINITION.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_DEFINITION.timeToLiveAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE_DEFINITION.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: attribute(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  /** The named item actions on the table itself (never on its indexes, where they do not apply). */
+  grantItemActions(grantee: IGrantable, actions: readonly ItemAction[]): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** Query on exactly the named indexes, so a function can read only the access patterns it serves. */
+  grantQuery(grantee: IGrantable, indexNames: readonly IndexName[]): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: indexNames.map((name) => `${this.table.tableArn}/index/${name}`),
+    });
+  }
+}

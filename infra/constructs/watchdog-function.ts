@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { RUNTIME_ENV } from '../../shared/config/runtime-env';
+import type { WatchdogConfig } from '../../shared/config/schema';
+
+/** The repository root: entries, lock file and tsconfig are resolved from here, whatever the working directory. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * esbuild settings shared by every watchdog function. The validated config is inlined as a literal for
+ * `process.env.WATCHDOG_CONFIG_JSON`: Lambda caps all environment variables together at 4 KB, which a config with a
+ * few inboxes and policies outgrows.
+ */
+export function watchdogBundling(config: WatchdogConfig): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    // The Node.js 22 runtime ships AWS SDK v3.
+    externalModules: ['@aws-sdk/*'],
+    // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
+    banner: "import { createRequire as __watchdogCreateRequire } from 'node:module'; const require = __watchdogCreateRequire(import.meta.url);",
+    define: { [`process.env.${RUNTIME_ENV.configJson}`]: JSON.stringify(JSON.stringify(config)) },
+    tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+  };
+}
+
+export interface WatchdogFunctionProps {
+  /** Entry file relative to the project root, e.g. `functions/sweep.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly config: WatchdogConfig;
+  /** Resource names the handler reads from RUNTIME_ENV. */
+  readonly tableName: string;
+  readonly eventBusName: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+}
+
+/**
+ * A watchdog Lambda function with its own role (no managed policies: it may write only to its own log group, and
+ * callers grant the rest), an explicit log group kept for a month, and active X-Ray tracing.
+ */
+export class WatchdogFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WatchdogFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.entry}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        [RUNTIME_ENV.tableName]: props.tableName,
+        [RUNTIME_ENV.eventBusName]: props.eventBusName,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: watchdogBundling(props.config),
+    });
+  }
+}

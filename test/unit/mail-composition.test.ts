@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { composeMime } from '../../shared/adapters/ses/mailer';
+import { parseConfig } from '../../shared/config/load';
+import { renderAcknowledgement } from '../../shared/messages/acknowledgement';
+import { renderEscalationAlert } from '../../shared/messages/escalation-alert';
+import { formatBusinessTime, formatElapsed } from '../../shared/messages/time-phrases';
+import { AUTO_REPLY_HEADERS } from '../../shared/use-cases/acknowledge-inquiry';
+import { anInquiry } from '../support/inquiries';
+
+const inbox = parseConfig({
+  inboxes: [{ id: 'acme', name: 'Acme & Sons', address: 'hello@acme.test', from: 'Acme & Sons <hello@acme.test>', managers: ['m@acme.test'], timeZone: 'Europe/London', hours: '24/7', replyWithin: '4h' }],
+}).inboxes[0]!;
+
+describe('acknowledgement', () => {
+  it('is personal and says when the customer will hear back, in the business time zone', () => {
+    const { subject, text, html } = renderAcknowledgement(anInquiry({ reference: 'ACM-7K3Q9P', replyBy: '2026-07-06T13:00:00.000Z' }), inbox);
+    expect(subject).toBe('We have your message: Leaking tap [ACM-7K3Q9P]');
+    expect(text).toContain('Hi Jane,');
+    expect(text).toContain('Thank you for contacting Acme & Sons about "Leaking tap"');
+    expect(text).toContain('reply by Monday 6 July at 14:00 BST');
+    expect(html).toContain('Acme &amp; Sons');
+  });
+
+  it('escapes what the customer typed in HTML and keeps it literal in text', () => {
+    const inquiry = anInquiry({ customer: { email: 'x@example.com', name: '<b>Bob</b>' }, subject: `<script>alert(1)</script> & 'quotes' {{7*7}}` });
+    const { text, html, subject } = renderAcknowledgement(inquiry, inbox);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(text).toContain(`<script>alert(1)</script> & 'quotes' {{7*7}}`);
+    expect(subject).not.toContain('49');
+  });
+
+  it('greets gracefully without a usable name and summarises a message without a subject', () => {
+    const { text, subject } = renderAcknowledgement(anInquiry({ customer: { email: 'x@example.com', name: 'x@example.com' }, subject: undefined, message: 'I would like a quote for replacing the boiler in our flat before winter comes, please' }), inbox);
+    expect(text.startsWith('Hello,')).toBe(true);
+    expect(subject).toBe('We have your message: I would like a quote for replacing the boiler in our flat… [TST-' + subject.split('[TST-')[1]);
+  });
+});
+
+describe('mail on the wire', () => {
+  it('carries the RFC 3834 headers, our Message-ID and no header a customer could inject', async () => {
+    const inquiry = anInquiry({ customer: { email: 'jane@example.com', name: 'Jane' }, subject: 'Hi\r\nBcc: victim@evil.test' });
+    const content = renderAcknowledgement(inquiry, inbox);
+    const raw = (await composeMime({ from: inbox.from, to: ['jane@example.com'], replyTo: ['hello@acme.test'], ...content, messageId: '<ack.1@acme.test>', headers: AUTO_REPLY_HEADERS })).toString();
+    const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
+    expect(headers).toMatch(/^Auto-Submitted: auto-replied$/m);
+    expect(headers).toMatch(/^X-Auto-Response-Suppress: All$/m);
+    expect(headers).toMatch(/^Message-ID: <ack\.1@acme\.test>$/m);
+    expect(headers).toMatch(/^Reply-To: hello@acme\.test$/m);
+    expect(headers).not.toMatch(/^Bcc:/im);
+    expect(raw).toContain('Content-Type: multipart/alternative');
+  });
+
+  it('refuses a header value with a line break rather than sending it', async () => {
+    await expect(composeMime({ from: 'a@acme.test', to: ['b@example.com'], subject: 'x', text: 'x', html: 'x', messageId: '<1@acme.test>', headers: { 'X-Test': 'a\r\nBcc: c@evil.test' } })).rejects.toThrow(/line break/);
+  });
+});
+
+describe('alert', () => {
+  it('tells a manager who, what, how long and lets them reply to the customer', () => {
+    const inquiry = anInquiry({ reference: 'ACM-7K3Q9P', receivedAt: '2026-11-23T10:00:00.000Z', replyBy: '2026-11-23T14:00:00.000Z' });
+    const { subject, text } = renderEscalationAlert(inquiry, inbox, new Date('2026-11-23T14:05:00Z'));
+    expect(subject).toBe('Overdue: Leaking tap — Jane Doe <jane@example.com> has waited 4 hours 5 minutes [ACM-7K3Q9P]');
+    expect(text).toContain('Reply by:  Monday 23 November at 14:00 GMT');
+    expect(text).toContain('The kitchen tap drips all night.');
+    expect(renderEscalationAlert(inquiry, inbox, new Date('2026-11-23T13:00:00Z')).subject).toMatch(/^Due soon: /);
+  });
+
+  it('phrases times and waits for people', () => {
+    expect(formatBusinessTime('2026-12-24T17:30:00Z', 'America/New_York')).toBe('Thursday 24 December at 12:30 EST');
+    expect(formatElapsed('2026-11-23T10:00:00Z', new Date('2026-11-23T10:00:20Z'))).toBe('0 minutes');
+    expect(formatElapsed('2026-11-23T10:00:00Z', new Date('2026-11-25T11:01:00Z'))).toBe('2 days 1 hour');
+  });
+});
