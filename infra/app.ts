@@ -19,13 +19,15 @@ export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/demo.json', 
 export function buildApp(props: AppProps = {}): { app: App; stack: WatchdogStack } {
   const app = new App(props);
   const configPath = (app.node.tryGetContext('config') as string | undefined) ?? process.env.WATCHDOG_CONFIG;
-  const config = loadConfigFile(configPath ? resolve(configPath) : DEFAULT_CONFIG_PATH);
+  // Relative paths are read from the working directory and reported as the user typed them.
+  const config = loadConfigFile(configPath ?? DEFAULT_CONFIG_PATH);
 
   const stack = new WatchdogStack(app, STACK_ID, { config });
   Tags.of(app).add('app', 'inquiry-watchdog');
   Validations.of(app).addPlugins(
+    // Either pack's flag copies every acknowledgement (with its reason) into the template metadata: set it once.
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
-    new ServerlessChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+    new ServerlessChecks(app, { verbose: true }),
   );
   return { app, stack };
 }

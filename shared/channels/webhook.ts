@@ -40,11 +40,12 @@ export function parseWebhook(request: HttpRequest, inboxId: string): InquiryInpu
     throw new ValidationError(`Body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('Body must be a JSON object');
-  const result = WebhookBodySchema.safeParse(body);
+  const result = WebhookBodySchema.safeParse(body, { reportInput: true });
   if (!result.success) {
     const details = result.error.issues.map((issue) => {
       const field = issue.path.join('.') || '(body)';
-      return issue.code === 'invalid_type' && issue.input === undefined ? `${field}: is required` : `${field}: ${issue.message}`;
+      if (issue.code === 'invalid_type') return issue.input === undefined ? `${field}: is required` : `${field}: must be a ${issue.expected}`;
+      return `${field}: ${issue.message}`;
     });
     throw new ValidationError(`Invalid webhook body: ${details.join('; ')}`, details);
   }

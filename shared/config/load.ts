@@ -17,13 +17,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `${formatPath(issue.path)}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${formatPath(issue.path)}: is required`;
+  // `input` is only present because we parse with reportInput; undefined there means the field is missing.
+  if ('input' in issue && issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return `${formatPath(issue.path)}: is required`;
+  if (issue.code === 'invalid_type') return `${formatPath(issue.path)}: must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
 
 /** Validates an already-parsed config value; throws ConfigError naming each path and problem. */
 export function parseConfig(value: unknown, source = 'configuration'): WatchdogConfig {
-  const result = WatchdogConfigSchema.safeParse(value);
+  const result = WatchdogConfigSchema.safeParse(value, { reportInput: true });
   if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
   return result.data;
 }

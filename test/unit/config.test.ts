@@ -83,6 +83,11 @@ describe('config file', () => {
       'inboxes[1].address: HELLO@acme.test is already the address of inboxes[0]',
     ]);
     expect(problems({})).toEqual(['inboxes: is required']);
+    expect(problems({ inboxes: [{ ...inbox, name: 5, hours: undefined, team: 'a@acme.test' }] })).toEqual([
+      'inboxes[0].name: must be a string',
+      'inboxes[0].team: must be a list',
+      'inboxes[0].hours: is required',
+    ]);
     expect(problems({ inboxes: [] })).toEqual(['inboxes: configure at least one inbox']);
   });
 

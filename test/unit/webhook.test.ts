@@ -52,7 +52,7 @@ describe('generic JSON webhook', () => {
     expect(reject(request({ name: 'x' })).details).toEqual(['email: is required']);
     expect(reject(request({ email: 'a@example.com', name: 'x'.repeat(201), subject: 7 })).details).toEqual([
       'name: must be at most 200 characters',
-      expect.stringMatching(/^subject: /),
+      'subject: must be a string',
     ]);
     expect(reject(request({ email: '"a b"@example.com' })).message).toMatch(/is not an email address/);
     expect(reject(request('null')).message).toBe('Body must be a JSON object');

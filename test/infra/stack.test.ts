@@ -1,0 +1,406 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { EVENT_BUS_NAME } from '../../infra/constructs/event-bus';
+import { ROUTES, THROTTLE } from '../../infra/constructs/http-api';
+import { watchdogBundling } from '../../infra/constructs/watchdog-function';
+import type { WatchdogStack } from '../../infra/stack';
+import { EVENT_SOURCE } from '../../shared/adapters/eventbridge/event-publisher';
+import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition';
+import { loadConfigFile } from '../../shared/config/load';
+import { RUNTIME_ENV } from '../../shared/config/runtime-env';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prepare: the demo config plus a second inbox on another domain with a bare `from` address, synthesized with the
+// same feature flags as `cdk synth` (cdk.json) but without bundling.
+
+const root = new URL('../../', import.meta.url);
+const cdkJson = JSON.parse(readFileSync(new URL('cdk.json', root), 'utf8')) as { context: Record<string, unknown> };
+const demo = JSON.parse(readFileSync(new URL('config/demo.json', root), 'utf8')) as { inboxes: Array<Record<string, unknown>> };
+
+function writeConfig(value: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'watchdog-infra-')), 'watchdog.json');
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+const configPath = writeConfig({
+  inboxes: [
+    ...demo.inboxes,
+    {
+      id: 'north-shore',
+      name: 'North Shore Dental',
+      address: 'desk@north-shore.test',
+      from: 'hello@north-shore.test',
+      managers: ['lead@north-shore.test'],
+      timeZone: 'America/New_York',
+      hours: '24/7',
+      replyWithin: '2h',
+    },
+    // Same sender as north-shore (one set of identities), and an id that reads the same in PascalCase.
+    {
+      id: 'north--shore',
+      name: 'North Shore Dental (after hours)',
+      address: 'night@north-shore.test',
+      from: 'North Shore Dental <hello@north-shore.test>',
+      managers: ['lead@north-shore.test'],
+      timeZone: 'America/New_York',
+      hours: '24/7',
+      replyWithin: '8h',
+    },
+  ],
+});
+
+function synthesize(config = configPath) {
+  return buildApp({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], config } });
+}
+
+let stack: WatchdogStack;
+let template: Template;
+const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+beforeAll(() => {
+  stack = synthesize().stack;
+  template = Template.fromStack(stack);
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of the identity policies attached to a role (inline or AWS::IAM::Policy). */
+function statementsOf(roleId: string): Statement[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+  );
+  const inline = (template.findResources('AWS::IAM::Role')[roleId]?.Properties.Policies ?? []) as Array<{ PolicyDocument: unknown }>;
+  return [...policies.map((p) => p.Properties.PolicyDocument), ...inline.map((p) => p.PolicyDocument)].flatMap(
+    (document) => (document as { Statement: Statement[] }).Statement,
+  );
+}
+
+function statementFor(roleId: string, action: string): Statement {
+  const found = statementsOf(roleId).filter((s) => asArray(s.Action).includes(action));
+  expect(found, `exactly one statement allows ${action}`).toHaveLength(1);
+  return found[0]!;
+}
+
+/** `arn:${Partition}:ses:${Region}:${Account}:identity/x` → `identity/x`. */
+function arnTail(arn: unknown): string {
+  const parts = (arn as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  return String(parts.at(-1)).replace(/^:/, '');
+}
+
+const tableArn = () => ({ 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] });
+const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${name}`]] });
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('table', () => {
+  it('has the keys, indexes and TTL of TABLE_DEFINITION, all indexes projecting ALL', () => {
+    const key = (k: { name: string }, KeyType: string) => ({ AttributeName: k.name, KeyType });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [key(TABLE_DEFINITION.partitionKey, 'HASH'), key(TABLE_DEFINITION.sortKey, 'RANGE')],
+      GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [key(index.partitionKey, 'HASH'), key(index.sortKey, 'RANGE')],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true },
+    });
+    const attributes = [TABLE_DEFINITION.partitionKey, TABLE_DEFINITION.sortKey, ...TABLE_DEFINITION.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0]!;
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type }))),
+    );
+    expect(table.Properties.AttributeDefinitions).toHaveLength(attributes.length);
+  });
+
+  it('is on demand, point-in-time recoverable and retained when the stack goes', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('functions', () => {
+  it('are exactly two, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: Match.exact({
+            [RUNTIME_ENV.tableName]: { Ref: idOf(stack.table.table) },
+            [RUNTIME_ENV.eventBusName]: { Ref: idOf(stack.events.bus) },
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      },
+      2,
+    );
+  });
+
+  it('have timeouts fitting their trigger: under API Gateway’s 30 s, and under the one-minute tick', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 10, Role: { 'Fn::GetAtt': [idOf(stack.httpApiFunction.role), 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 50, Role: { 'Fn::GetAtt': [idOf(stack.sweepFunction.role), 'Arn'] } });
+  });
+
+  it('log to their own log group, kept for a month', () => {
+    for (const fn of [stack.httpApiFunction, stack.sweepFunction]) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: { 'Fn::GetAtt': [idOf(fn.role), 'Arn'] },
+        LoggingConfig: { LogGroup: { Ref: idOf(fn.logGroup) } },
+      });
+      expect(template.findResources('AWS::Logs::LogGroup')[idOf(fn.logGroup)]?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('bundle as minified ESM with source maps, the SDK external and the validated config inlined by define', () => {
+    const config = loadConfigFile(configPath);
+    const bundling = watchdogBundling(config);
+    expect(bundling).toMatchObject({ format: 'esm', minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] });
+    const inlined = bundling.define?.[`process.env.${RUNTIME_ENV.configJson}`];
+    expect(JSON.parse(JSON.parse(inlined!) as string)).toEqual(config);
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes the webhook, health and inquiry paths to the http-api function through a v2 proxy integration', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    const integrationId = Object.keys(
+      template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: {
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [idOf(stack.httpApiFunction.function), 'Arn'] },
+        },
+      }),
+    )[0];
+    expect(integrationId).toBeDefined();
+
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}'].sort(),
+    );
+    expect(ROUTES).toHaveLength(4);
+    template.resourcePropertiesCountIs(
+      'AWS::ApiGatewayV2::Route',
+      { Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] } },
+      4,
+    );
+  });
+
+  it('throttles the default stage and writes JSON access logs to a log group kept for a month', () => {
+    expect(THROTTLE).toEqual({ rateLimit: 50, burstLimit: 100 });
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [idOf(stack.httpApi.accessLogs), 'Arn'] },
+        Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' })),
+      },
+    });
+    expect(template.findResources('AWS::Logs::LogGroup')[idOf(stack.httpApi.accessLogs)]?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('lets API Gateway invoke the function only from this API', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }));
+    expect(permissions).toHaveLength(4);
+    for (const permission of permissions) {
+      expect(permission.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [idOf(stack.httpApiFunction.function), 'Arn'] });
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(idOf(stack.httpApi.api));
+    }
+  });
+
+  it('outputs the API URL and each inbox’s webhook URL', () => {
+    const endpoint = { 'Fn::GetAtt': [idOf(stack.httpApi.api), 'ApiEndpoint'] };
+    template.hasOutput('ApiUrl', { Value: endpoint });
+    template.hasOutput('WebhookUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/acme']] } });
+    template.hasOutput('WebhookUrlNorthShore', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north-shore']] } });
+    template.hasOutput('WebhookUrlNorthShore2', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north--shore']] } });
+  });
+});
+
+describe('sweep schedule', () => {
+  it('invokes the sweep function every minute, retrying delivery and dead-lettering what cannot be delivered', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [idOf(stack.sweepFunction.function), 'Arn'] },
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  it('parks failed sweeps in the same queue instead of retrying stale ticks', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf(stack.sweepFunction.function) },
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] } } },
+    });
+  });
+
+  it('has an encrypted, TLS-only dead-letter queue whose policy admits only this rule', () => {
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] };
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Resource: queueArn }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(stack.sweepSchedule.rule), 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('event bus', () => {
+  it('is the custom inquiry-watchdog bus, named in the functions’ environment', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
+    expect(EVENT_BUS_NAME).toBe('inquiry-watchdog');
+  });
+});
+
+describe('IAM least privilege', () => {
+  const X_RAY = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+  const roles = () => ({ httpApi: idOf(stack.httpApiFunction.role), sweep: idOf(stack.sweepFunction.role) });
+
+  it('never allows Action "*" or a whole service, and Resource "*" only for X-Ray', () => {
+    const documents = [
+      ...Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((r) => (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument)),
+    ] as Array<{ Statement: Statement[] }>;
+    const allows = documents.flatMap((d) => d.Statement).filter((s) => s.Effect === 'Allow');
+    expect(allows.length).toBeGreaterThan(0);
+    for (const statement of allows) {
+      for (const action of asArray(statement.Action)) expect(action).not.toMatch(/(^|:)\*$/);
+      if (asArray(statement.Resource).includes('*')) {
+        expect(asArray(statement.Action).every((a) => X_RAY.has(a)), JSON.stringify(statement)).toBe(true);
+      }
+    }
+  });
+
+  it('gives the function roles no managed policies, only their own log group for logs', () => {
+    for (const fn of [stack.httpApiFunction, stack.sweepFunction]) {
+      expect(template.findResources('AWS::IAM::Role')[idOf(fn.role)]?.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(statementFor(idOf(fn.role), 'logs:PutLogEvents').Resource).toEqual({ 'Fn::GetAtt': [idOf(fn.logGroup), 'Arn'] });
+    }
+  });
+
+  it('lets both functions send raw mail only as the configured senders’ SES identities', () => {
+    const expected = ['identity/acme-plumbing.test', 'identity/hello@acme-plumbing.test', 'identity/hello@north-shore.test', 'identity/north-shore.test'];
+    for (const roleId of Object.values(roles())) {
+      const statement = statementFor(roleId, 'ses:SendRawEmail');
+      expect(asArray(statement.Action)).toEqual(['ses:SendRawEmail']);
+      expect(asArray(statement.Resource).map(arnTail).sort()).toEqual(expected);
+      expect(statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ses:'))).toEqual(['ses:SendRawEmail']);
+    }
+  });
+
+  it('lets both functions put events only on the custom bus, only as the watchdog’s own source', () => {
+    for (const roleId of Object.values(roles())) {
+      const statement = statementFor(roleId, 'events:PutEvents');
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.events.bus), 'Arn'] });
+      expect(statement.Condition).toEqual({ StringEquals: { 'events:source': EVENT_SOURCE } });
+    }
+  });
+
+  it('gives the http-api function item read/write on the table and Query on the indexes it reads', () => {
+    const { httpApi } = roles();
+    const items = statementFor(httpApi, 'dynamodb:PutItem');
+    expect(asArray(items.Action).sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(items.Resource).toEqual(tableArn());
+    expect(asArray(statementFor(httpApi, 'dynamodb:Query').Resource)).toEqual([indexArn('gsi1'), indexArn('gsi2')]);
+  });
+
+  it('gives the sweep function item read/write on the table and Query on the due index only', () => {
+    const { sweep } = roles();
+    const items = statementFor(sweep, 'dynamodb:PutItem');
+    expect(asArray(items.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(items.Resource).toEqual(tableArn());
+    expect(asArray(statementFor(sweep, 'dynamodb:Query').Resource)).toEqual([indexArn('due')]);
+  });
+
+  it('grants no DynamoDB action beyond those', () => {
+    for (const roleId of Object.values(roles())) {
+      const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
+      for (const action of actions) expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']).toContain(action);
+    }
+  });
+});
+
+describe('cdk-nag', () => {
+  const ACKNOWLEDGED = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+
+  it('finds nothing unacknowledged in the AwsSolutions and Serverless packs, errors or warnings', () => {
+    const { app } = synthesize();
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      const report = pack.validateScope(app);
+      expect(report.violations.map((v) => `${v.ruleName} (${v.severity}) on ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    }
+  });
+
+  it('has a reason on every acknowledgement, and only the acknowledgements we chose', () => {
+    const acknowledged = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === ACKNOWLEDGED).map((m) => m.data as Record<string, string>))
+      .flatMap((data) => Object.entries(data));
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledged) expect(reason.trim().length, `reason for ${id}`).toBeGreaterThan(40);
+    expect([...new Set(acknowledged.map(([id]) => id.replace(/^annotation::/i, '')))].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+      'AwsSolutions-SQS3',
+      'Serverless-LambdaDLQ',
+      'Serverless-LambdaLatestVersion',
+      'Serverless-SQSRedrivePolicy',
+    ]);
+  });
+
+  it('writes each acknowledgement into the template metadata as an audit trail', () => {
+    template.hasResource('AWS::SQS::Queue', {
+      Metadata: { cdk_nag: { rules_to_suppress: Match.arrayWith([Match.objectLike({ id: 'AwsSolutions-SQS3', reason: Match.stringLikeRegexp('dead-letter') })]) } },
+    });
+  });
+
+  it('fails the synth on a new, unacknowledged error', () => {
+    const { app, stack: fresh } = synthesize();
+    new Queue(fresh as Stack, 'CarelessQueue');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
