@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel } from '../config/schema';
 import { calendarOf, findInbox } from '../config/inboxes';
 import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { ReferenceTakenError } from '../domain/errors';
 import { firstPosition } from '../domain/escalation';
-import type { Customer, Inquiry } from '../domain/inquiry';
+import type { Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { newReference } from '../domain/reference';
 import { formatBusinessTime } from '../messages/time-phrases';
@@ -13,17 +12,11 @@ import type { Deps } from '../ports/deps';
 import { acknowledgeInquiry } from './acknowledge-inquiry';
 import { publishEvents } from './publish';
 
-/** What a channel (webhook, form, email) hands over once it has parsed and validated its input. */
-export interface InquiryInput {
-  inboxId: string;
-  channel: Channel;
-  /** The delivery's idempotency key: the same key twice creates one inquiry. */
-  deliveryId: string;
-  customer: Customer;
-  subject?: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
+/**
+ * What a channel (webhook, form, email) hands over once it has parsed and validated its input; `deliveryId` is
+ * the delivery's idempotency key: the same key twice creates one inquiry.
+ */
+export type InquiryInput = Pick<Inquiry, 'inboxId' | 'channel' | 'deliveryId' | 'customer' | 'subject' | 'message' | 'fields'>;
 
 export interface ReceiveResult {
   inquiry: Inquiry;
