@@ -32,7 +32,7 @@ export const routes: Array<Route<Deps>> = [
     method: 'GET',
     pattern: '/api/inquiries/{id}',
     handle: async (request, { id }, deps) => {
-      requireBearer(request, deps.apiToken);
+      await requireBearer(request, deps.secrets);
       return json(200, await getInquiry(deps, id!));
     },
   },

@@ -4,6 +4,7 @@ import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { MailSending } from './constructs/mail-sending';
+import { WatchdogSecrets } from './constructs/secrets';
 import { SweepSchedule } from './constructs/sweep-schedule';
 import { WatchdogTable } from './constructs/table';
 import { WatchdogFunction } from './constructs/watchdog-function';
@@ -20,6 +21,7 @@ export class WatchdogStack extends Stack {
   readonly table: WatchdogTable;
   readonly events: WatchdogEventBus;
   readonly mail: MailSending;
+  readonly secrets: WatchdogSecrets;
   readonly httpApiFunction: WatchdogFunction;
   readonly sweepFunction: WatchdogFunction;
   readonly httpApi: WatchdogHttpApi;
@@ -35,7 +37,8 @@ export class WatchdogStack extends Stack {
     const table = (this.table = new WatchdogTable(this, 'Inquiries'));
     const events = (this.events = new WatchdogEventBus(this, 'Events'));
     const mail = (this.mail = new MailSending(this, 'Mail', { config }));
-    const shared = { config, tableName: table.table.tableName, eventBusName: events.bus.eventBusName };
+    const secrets = (this.secrets = new WatchdogSecrets(this, 'Secrets'));
+    const shared = { config, tableName: table.table.tableName, eventBusName: events.bus.eventBusName, secretsPath: secrets.path };
 
     const httpApi = (this.httpApiFunction = new WatchdogFunction(this, 'HttpApiFunction', {
       ...shared,
@@ -60,6 +63,7 @@ export class WatchdogStack extends Stack {
     for (const fn of [httpApi, sweep]) {
       mail.grantSendRawEmail(fn.role);
       events.grantPublish(fn.role);
+      secrets.grantRead(fn.role);
     }
 
     const api = (this.httpApi = new WatchdogHttpApi(this, 'HttpApi', { handler: httpApi.function }));
@@ -78,6 +82,7 @@ export class WatchdogStack extends Stack {
       });
     });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
+    new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, link-secret and webhook-secret/<inbox> (SecureString)' });
     new CfnOutput(this, 'TableName', { value: table.table.tableName, description: 'DynamoDB table of inquiries' });
   }
 }

@@ -45,6 +45,8 @@ export interface WatchdogFunctionProps {
   /** Resource names the handler reads from RUNTIME_ENV. */
   readonly tableName: string;
   readonly eventBusName: string;
+  /** SSM Parameter Store path of the secrets. */
+  readonly secretsPath: string;
   /** @default 256 */
   readonly memorySize?: number;
 }
@@ -83,6 +85,7 @@ export class WatchdogFunction extends Construct {
       environment: {
         [RUNTIME_ENV.tableName]: props.tableName,
         [RUNTIME_ENV.eventBusName]: props.eventBusName,
+        [RUNTIME_ENV.secretsPath]: props.secretsPath,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: watchdogBundling(props.config),

@@ -7,6 +7,7 @@ import { loadConfigFile } from '../../shared/config/load';
 import { ConfigError, ValidationError } from '../../shared/domain/errors';
 import { json } from '../../shared/http/http';
 import { fixedClock } from '../../shared/ports/clock';
+import { envSecrets } from '../../shared/ports/secrets';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { startDevServer } from './dev-server';
 import { localDynamoClient, startDynamoDbLocal } from './dynamodb-local';
@@ -48,14 +49,16 @@ async function main(): Promise<void> {
     const ses = await startSesLocal({ port: options.sesPort });
     stops.push(() => ses.stop());
 
+    // Local secrets come from the environment; an API token is generated for the session when none is set.
     const generatedToken = !process.env.WATCHDOG_API_TOKEN;
     const apiToken = process.env.WATCHDOG_API_TOKEN || randomBytes(18).toString('base64url');
+    const secrets = envSecrets({ ...process.env, WATCHDOG_API_TOKEN: apiToken });
     const deps = createLocalDeps({
       config,
       dynamoEndpoint: dynamo.endpoint,
       sesEndpoint: ses.endpoint,
       eventsFile: options.inMemory ? undefined : join(options.dataDir, 'events.jsonl'),
-      apiToken,
+      secrets,
     });
 
     let sweeping: Promise<unknown> | undefined;

@@ -5,6 +5,7 @@ import type { WatchdogConfig } from '../../shared/config/schema';
 import { systemClock, type Clock } from '../../shared/ports/clock';
 import type { Deps } from '../../shared/ports/deps';
 import { jsonLogger, type Logger } from '../../shared/ports/logger';
+import type { SecretSource } from '../../shared/ports/secrets';
 import { localDynamoClient } from './dynamodb-local';
 import { localSesClient } from './ses-local';
 
@@ -16,7 +17,7 @@ export function createLocalDeps(options: {
   dynamoEndpoint: string;
   sesEndpoint: string;
   eventsFile?: string;
-  apiToken?: string;
+  secrets: SecretSource;
   clock?: Clock;
   log?: Logger;
 }): Deps & { events: ReturnType<typeof createEventLog> } {
@@ -27,6 +28,6 @@ export function createLocalDeps(options: {
     events: createEventLog(options.eventsFile),
     clock: options.clock ?? systemClock,
     log: options.log ?? jsonLogger(),
-    apiToken: options.apiToken,
+    secrets: options.secrets,
   };
 }

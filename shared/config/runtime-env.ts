@@ -9,6 +9,8 @@ export const RUNTIME_ENV = {
   eventBusName: 'WATCHDOG_EVENT_BUS_NAME',
   /** The validated config file as JSON; inlined into each bundle at synth time by esbuild `define`. */
   configJson: 'WATCHDOG_CONFIG_JSON',
+  /** SSM Parameter Store path under which the secrets live (see shared/ports/secrets.ts). */
+  secretsPath: 'WATCHDOG_SECRETS_PATH',
   /** Optional SES configuration set attached to every mail sent. */
   sesConfigurationSet: 'WATCHDOG_SES_CONFIGURATION_SET',
 } as const;

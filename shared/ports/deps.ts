@@ -4,6 +4,7 @@ import type { EventPublisher } from './event-publisher';
 import type { InquiryStore } from './inquiry-store';
 import type { Logger } from './logger';
 import type { Mailer } from './mailer';
+import type { SecretSource } from './secrets';
 
 /** What every use case receives: the ports, built once by a composition root. */
 export interface Deps {
@@ -13,6 +14,5 @@ export interface Deps {
   events: EventPublisher;
   clock: Clock;
   log: Logger;
-  /** Bearer token for /api routes; undefined disables them. */
-  apiToken?: string;
+  secrets: SecretSource;
 }

@@ -1,9 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createDynamoInquiryStore } from '../adapters/dynamodb/inquiry-store';
 import { createEventBridgePublisher } from '../adapters/eventbridge/event-publisher';
 import { createSesMailer } from '../adapters/ses/mailer';
+import { ssmSecrets } from '../adapters/ssm/secrets';
 import { parseConfig } from '../config/load';
 import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
 import { systemClock } from '../ports/clock';
@@ -25,7 +27,7 @@ export function createAwsDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
     clock: systemClock,
     log,
-    apiToken: env.WATCHDOG_API_TOKEN || undefined,
+    secrets: ssmSecrets({ client: new SSMClient({}), path: requireEnv(RUNTIME_ENV.secretsPath, env) }),
   };
 }
 

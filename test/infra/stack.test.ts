@@ -149,6 +149,7 @@ describe('functions', () => {
           Variables: Match.exact({
             [RUNTIME_ENV.tableName]: { Ref: idOf(stack.table.table) },
             [RUNTIME_ENV.eventBusName]: { Ref: idOf(stack.events.bus) },
+            [RUNTIME_ENV.secretsPath]: stack.secrets.path,
             NODE_OPTIONS: '--enable-source-maps',
           }),
         },
@@ -336,6 +337,16 @@ describe('IAM least privilege', () => {
       const statement = statementFor(roleId, 'events:PutEvents');
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.events.bus), 'Arn'] });
       expect(statement.Condition).toEqual({ StringEquals: { 'events:source': EVENT_SOURCE } });
+    }
+  });
+
+  it('lets both functions read only the secrets under the stack’s own Parameter Store path', () => {
+    for (const roleId of Object.values(roles())) {
+      const statement = statementFor(roleId, 'ssm:GetParametersByPath');
+      expect(asArray(statement.Action)).toEqual(['ssm:GetParametersByPath']);
+      expect(asArray(statement.Resource)).toHaveLength(1);
+      expect(JSON.stringify(statement.Resource)).toMatch(new RegExp(`:parameter${stack.secrets.path}"\\]`));
+      expect(statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ssm:'))).toEqual(['ssm:GetParametersByPath']);
     }
   });
 

@@ -10,6 +10,7 @@ import { parseConfig } from '../../shared/config/load';
 import type { Clock } from '../../shared/ports/clock';
 import type { Deps } from '../../shared/ports/deps';
 import { silentLogger } from '../../shared/ports/logger';
+import { envSecrets } from '../../shared/ports/secrets';
 
 /** A clock tests move by hand. */
 export function travellingClock(start: string): Clock & { set(at: string | Date): void; advance(ms: number): void } {
@@ -57,7 +58,7 @@ export async function realDeps(config = testConfig(), clock: Clock = travellingC
     events,
     clock,
     log: silentLogger,
-    apiToken: 'test-token',
+    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_LINK_SECRET: 'test-link-secret' }),
   };
   return { deps, events, client, tableName, sesEndpoint: inject('sesEndpoint') };
 }
