@@ -6,6 +6,8 @@ import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpResponse
 import type { Deps } from '../shared/ports/deps';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
+import { recordAnswer } from '../shared/use-cases/record-answer';
+import { parseAnsweredBy } from '../shared/channels/api';
 import { createAwsDeps, lazy } from '../shared/wiring/aws';
 
 /** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
@@ -34,6 +36,17 @@ export const routes: Array<Route<Deps>> = [
     handle: async (request, { id }, deps) => {
       await requireBearer(request, deps.secrets);
       return json(200, await getInquiry(deps, id!));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/api/inquiries/{id}/answered',
+    handle: async (request, { id }, deps) => {
+      await requireBearer(request, deps.secrets);
+      const found = await getInquiry(deps, id!);
+      const by = parseAnsweredBy(request);
+      const { inquiry, changed } = await recordAnswer(deps, found.id, { by, via: 'api' });
+      return json(200, { id: inquiry.id, reference: inquiry.reference, status: inquiry.status, answeredAt: inquiry.answeredAt, changed });
     },
   },
 ];

@@ -9,6 +9,9 @@ import { Construct } from 'constructs';
 const WEBHOOK_AUTH =
   'Webhook senders (form builders, help desks, scripts) cannot present AWS credentials or JWTs; the handler authenticates each delivery by its provider signature, an HMAC over the raw body that an API Gateway authorizer never sees.';
 
+const API_AUTH =
+  'The handler requires a bearer token (constant-time comparison) and refuses every request when none is configured; the same check runs in the local runtime, which has no API Gateway.';
+
 /**
  * Every route the deployed API serves, all proxied to the one http-api function, each with the reason it carries
  * no API Gateway authorizer (cdk-nag AwsSolutions-APIG4): a new route must state how it is protected.
@@ -21,12 +24,8 @@ export const ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; authoriza
     path: '/health',
     authorization: 'Public by design: a liveness probe that reveals nothing and touches no data.',
   },
-  {
-    method: HttpMethod.GET,
-    path: '/api/inquiries/{id}',
-    authorization:
-      'The handler requires a bearer token (constant-time comparison) and refuses every request when none is configured; the same check runs in the local runtime, which has no API Gateway.',
-  },
+  { method: HttpMethod.GET, path: '/api/inquiries/{id}', authorization: API_AUTH },
+  { method: HttpMethod.POST, path: '/api/inquiries/{id}/answered', authorization: API_AUTH },
 ];
 
 export const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;

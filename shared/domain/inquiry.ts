@@ -61,7 +61,11 @@ export interface Inquiry {
     repeats: number;
     breachedAt?: string;
   };
+  /** The latest answer; a follow-up from the customer reopens the inquiry with a new deadline. */
   answeredAt?: string;
+  answeredBy?: string;
+  /** The first answer ever, for first-reply-time reports. */
+  firstAnsweredAt?: string;
   timeline: TimelineEntry[];
   /** Optimistic-lock counter; every saved transition increments it. */
   version: number;

@@ -5,7 +5,8 @@ export type DomainEventType =
   | 'AcknowledgementSuppressed'
   | 'EscalationStepReached'
   | 'DeadlineBreached'
-  | 'InquiryAnswered';
+  | 'InquiryAnswered'
+  | 'InquiryReopened';
 
 export interface DomainEvent {
   type: DomainEventType;

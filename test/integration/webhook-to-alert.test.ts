@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
+import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { apiEvent } from '../support/api-event';
 import { realDeps, testConfig, travellingClock } from '../support/deps';
@@ -99,5 +100,39 @@ describe('a webhook inquiry is stored, acknowledged and escalated (DynamoDB Loca
     expect(byReference.statusCode).toBe(200);
     expect(body(byReference)).toMatchObject({ id: accepted.id, customer: { email: 'api@example.com' } });
     expect((await http(apiEvent('GET', '/health'))).statusCode).toBe(200);
+  });
+});
+
+describe('answering stops the clock (DynamoDB Local + SES endpoint)', () => {
+  it('an answer through the API removes the inquiry from the sweep: no alert follows; a follow-up reopens it', async () => {
+    const clock = travellingClock('2026-11-23T10:00:00Z');
+    const { deps, sesEndpoint, events } = await realDeps(testConfig(), clock);
+    const http = createHandler(() => deps);
+    const auth = { authorization: 'Bearer test-token' };
+    const accepted = body(await http(apiEvent('POST', '/webhooks/acme', { body: { email: 'answered@example.com', message: 'Quote?' } })));
+
+    clock.set('2026-11-23T11:30:00Z');
+    expect((await http(apiEvent('POST', `/api/inquiries/${accepted.id}/answered`, { body: {} }))).statusCode).toBe(401);
+    const answered = await http(apiEvent('POST', `/api/inquiries/${accepted.reference}/answered`, { body: { by: 'maria@acme.test' }, headers: auth }));
+    expect(answered.statusCode).toBe(200);
+    expect(body(answered)).toMatchObject({ id: accepted.id, status: 'answered', answeredAt: '2026-11-23T11:30:00.000Z', changed: true });
+    expect(body(await http(apiEvent('POST', `/api/inquiries/${accepted.id}/answered`, { headers: auth })))).toMatchObject({ changed: false });
+    expect((await http(apiEvent('POST', `/api/inquiries/${accepted.id}/answered`, { body: '{"by": 5}', headers: auth }))).statusCode).toBe(400);
+    expect((await http(apiEvent('POST', '/api/inquiries/nope/answered', { headers: auth }))).statusCode).toBe(404);
+
+    const sweep = await runSweep(deps, new Date('2026-11-24T10:00:00Z'));
+    expect(sweep.due).toBe(0);
+    expect(await mailsTo(sesEndpoint, deps.config.inboxes[0]!.managers[0]!)).toHaveLength(0);
+    const stored = await deps.store.get(accepted.id);
+    expect(stored).toMatchObject({ status: 'answered', answeredBy: 'maria@acme.test', firstAnsweredAt: '2026-11-23T11:30:00.000Z' });
+    expect(events.recent().find((e) => e.type === 'InquiryAnswered')?.detail).toMatchObject({ via: 'api', waitedMs: 90 * 60_000, breached: false });
+
+    // The customer writes again on Tuesday 09:30: a new 4-business-hour deadline, the ladder restarts.
+    clock.set('2026-11-24T09:30:00Z');
+    const { inquiry, reopened } = await recordFollowUp(deps, accepted.id, { summary: 'Any news?' });
+    expect(reopened).toBe(true);
+    expect(inquiry).toMatchObject({ status: 'open', replyBy: '2026-11-24T13:30:00.000Z', firstAnsweredAt: '2026-11-23T11:30:00.000Z' });
+    expect((await runSweep(deps, new Date('2026-11-24T13:31:00Z'))).stepsFired).toBe(1);
+    expect(await mailsTo(sesEndpoint, deps.config.inboxes[0]!.managers[0]!)).toHaveLength(1);
   });
 });

@@ -1,0 +1,54 @@
+import { withTimeline, type Inquiry } from '../domain/inquiry';
+import type { Deps } from '../ports/deps';
+import { publishEvents } from './publish';
+import { saveWithRetry } from './save-with-retry';
+
+export type AnswerSource = 'email' | 'link' | 'api';
+
+export interface AnswerResult {
+  inquiry: Inquiry;
+  /** False when it was already answered: answering twice changes nothing. */
+  changed: boolean;
+}
+
+/**
+ * Stops the clock: the inquiry is answered, leaves the due index (no further escalation) and the first-reply time
+ * is kept for reports. Idempotent, and it wins over a sweep running at the same moment (it retries on conflict).
+ */
+export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
+  const now = deps.clock.now();
+  const stamp = now.toISOString();
+  const { before, after } = await saveWithRetry(deps, inquiryId, (current) => {
+    if (current.status === 'answered') return undefined;
+    return withTimeline(
+      {
+        ...current,
+        status: 'answered',
+        answeredAt: stamp,
+        answeredBy: answer.by,
+        firstAnsweredAt: current.firstAnsweredAt ?? stamp,
+        escalation: { ...current.escalation, nextStepAt: undefined },
+      },
+      { at: stamp, type: 'answered', note: `Answered by ${answer.by} (${answer.via === 'email' ? 'a reply by email' : answer.via === 'link' ? 'a one-click link' : 'the API'}).` },
+    );
+  });
+  if (!after) return { inquiry: before, changed: false };
+  deps.log.info('inquiry.answered', { inquiryId, inboxId: after.inboxId, via: answer.via });
+  await publishEvents(deps, [
+    {
+      type: 'InquiryAnswered',
+      at: stamp,
+      inquiryId,
+      inboxId: after.inboxId,
+      reference: after.reference,
+      detail: {
+        via: answer.via,
+        by: answer.by,
+        waitedMs: now.getTime() - Date.parse(after.receivedAt),
+        breached: after.escalation.breachedAt !== undefined,
+        replyBy: after.replyBy,
+      },
+    },
+  ]);
+  return { inquiry: after, changed: true };
+}

@@ -1,0 +1,49 @@
+import { calendarOf, findInbox } from '../config/inboxes';
+import { deadlineFor } from '../domain/calendar';
+import { parseDuration } from '../domain/duration';
+import { firstPosition } from '../domain/escalation';
+import { withTimeline, type Inquiry } from '../domain/inquiry';
+import { choosePolicy } from '../domain/policy';
+import { formatBusinessTime } from '../messages/time-phrases';
+import type { Deps } from '../ports/deps';
+import { publishEvents } from './publish';
+import { saveWithRetry } from './save-with-retry';
+
+/**
+ * The customer wrote again about the same inquiry. While it is open, that is noted (no new acknowledgement, no
+ * second inquiry); once it was answered, the follow-up reopens it with a fresh reply deadline and ladder, counted
+ * from now under the same policy.
+ */
+export async function recordFollowUp(deps: Deps, inquiryId: string, followUp: { summary: string }): Promise<{ inquiry: Inquiry; reopened: boolean }> {
+  const now = deps.clock.now();
+  const stamp = now.toISOString();
+  let reopened = false;
+  const { before, after } = await saveWithRetry(deps, inquiryId, (current) => {
+    if (current.status === 'open') {
+      reopened = false;
+      return withTimeline(current, { at: stamp, type: 'follow-up', note: `The customer wrote again: ${followUp.summary}` });
+    }
+    const inbox = findInbox(deps.config, current.inboxId);
+    const calendar = calendarOf(inbox);
+    const policy = choosePolicy(inbox, { channel: current.channel, email: current.customer.email, subject: current.subject, message: current.message });
+    const replyBy = deadlineFor(calendar, now, parseDuration(policy.replyWithin)!);
+    const ladder = firstPosition(calendar, inbox.escalation, now, replyBy);
+    reopened = true;
+    return withTimeline(
+      {
+        ...current,
+        status: 'open',
+        replyBy: replyBy.toISOString(),
+        escalation: { nextStep: ladder.nextStep, nextStepAt: ladder.nextStepAt?.toISOString(), repeats: 0 },
+      },
+      { at: stamp, type: 'reopened', note: `The customer wrote again after the answer (${followUp.summary}); next reply due by ${formatBusinessTime(replyBy, inbox.timeZone)}.` },
+    );
+  });
+  const inquiry = after ?? before;
+  if (reopened) {
+    await publishEvents(deps, [
+      { type: 'InquiryReopened', at: stamp, inquiryId, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { replyBy: inquiry.replyBy } },
+    ]);
+  }
+  return { inquiry, reopened };
+}
