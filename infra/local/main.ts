@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHandler } from '../../functions/http-api';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     // Local secrets come from the environment; an API token is generated for the session when none is set.
     const generatedToken = !process.env.WATCHDOG_API_TOKEN;
     const apiToken = process.env.WATCHDOG_API_TOKEN || randomBytes(18).toString('base64url');
-    const secrets = envSecrets({ ...process.env, WATCHDOG_API_TOKEN: apiToken });
+    const secrets = envSecrets({ ...process.env, WATCHDOG_API_TOKEN: apiToken, WATCHDOG_SIGNING_KEY: localSigningKey(options) });
     const deps = createLocalDeps({
       config,
       dynamoEndpoint: dynamo.endpoint,
@@ -125,6 +125,17 @@ async function main(): Promise<void> {
     await stopAll();
     throw error;
   }
+}
+
+/** Signed links in alerts must survive a restart: the key is kept in the data dir unless one is given. */
+function localSigningKey(options: { inMemory: boolean; dataDir: string }): string {
+  if (process.env.WATCHDOG_SIGNING_KEY) return process.env.WATCHDOG_SIGNING_KEY;
+  const fresh = randomBytes(32).toString('base64url');
+  if (options.inMemory) return fresh;
+  const file = join(options.dataDir, 'signing-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  writeFileSync(file, fresh, { mode: 0o600 });
+  return fresh;
 }
 
 main().catch((error: unknown) => {

@@ -37,6 +37,8 @@ export interface Inquiry {
   customer: Customer;
   subject?: string;
   message: string;
+  /** RFC 5322 Message-ID of the customer's mail (email channel), so our acknowledgement threads under it. */
+  sourceMessageId?: string;
   /** Every other field the sender gave us, kept as received. */
   fields: Record<string, unknown>;
   priority: Priority;

@@ -3,10 +3,10 @@
  * environment variables locally, SSM Parameter Store (SecureString) on AWS.
  *
  * - `api-token`              bearer token of the /api routes
- * - `link-secret`            key that signs one-click links in alerts
+ * - `signing-key`            HMAC key of everything the watchdog signs: one-click links in alerts, form render stamps
  * - `webhook-secret/<inbox>` signing secret(s) of an inbox's webhooks, comma-separated for rotation
  */
-export type SecretName = 'api-token' | 'link-secret' | `webhook-secret/${string}`;
+export type SecretName = 'api-token' | 'signing-key' | `webhook-secret/${string}`;
 
 export interface SecretSource {
   /** The secret's value, or undefined when it is not set. */
@@ -16,7 +16,7 @@ export interface SecretSource {
 /** Where each secret comes from locally: `WEBHOOK_SECRET_<INBOX ID upper-cased, dashes as underscores>`, etc. */
 export function secretEnvName(name: SecretName): string {
   if (name === 'api-token') return 'WATCHDOG_API_TOKEN';
-  if (name === 'link-secret') return 'WATCHDOG_LINK_SECRET';
+  if (name === 'signing-key') return 'WATCHDOG_SIGNING_KEY';
   return `WEBHOOK_SECRET_${name.slice('webhook-secret/'.length).toUpperCase().replace(/-/g, '_')}`;
 }
 

@@ -43,6 +43,7 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
       replyTo: [addressOf(inbox.from)],
       ...content,
       messageId,
+      inReplyTo: claimed.sourceMessageId,
       headers: AUTO_REPLY_HEADERS,
     });
     const sent = await deps.store.save(

@@ -16,7 +16,7 @@ import { publishEvents } from './publish';
  * What a channel (webhook, form, email) hands over once it has parsed and validated its input; `deliveryId` is
  * the delivery's idempotency key: the same key twice creates one inquiry.
  */
-export type InquiryInput = Pick<Inquiry, 'inboxId' | 'channel' | 'deliveryId' | 'customer' | 'subject' | 'message' | 'fields'>;
+export type InquiryInput = Pick<Inquiry, 'inboxId' | 'channel' | 'deliveryId' | 'customer' | 'subject' | 'message' | 'fields' | 'sourceMessageId'>;
 
 export interface ReceiveResult {
   inquiry: Inquiry;
@@ -43,6 +43,7 @@ export async function receiveInquiry(deps: Deps, input: InquiryInput): Promise<R
     customer: input.customer,
     ...(input.subject ? { subject: input.subject } : {}),
     message: input.message,
+    ...(input.sourceMessageId ? { sourceMessageId: input.sourceMessageId } : {}),
     fields: input.fields,
     priority: policy.priority,
     receivedAt: now.toISOString(),

@@ -58,7 +58,7 @@ export async function realDeps(config = testConfig(), clock: Clock = travellingC
     events,
     clock,
     log: silentLogger,
-    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_LINK_SECRET: 'test-link-secret' }),
+    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key' }),
   };
   return { deps, events, client, tableName, sesEndpoint: inject('sesEndpoint') };
 }
