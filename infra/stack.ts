@@ -67,6 +67,9 @@ export class WatchdogStack extends Stack {
     }
 
     const api = (this.httpApi = new WatchdogHttpApi(this, 'HttpApi', { handler: httpApi.function }));
+    // The functions cannot take the API's URL as an environment variable (the API already depends on them), so it
+    // is stored beside the secrets, where they read it at run time for the links in alerts.
+    secrets.addSetting('public-url', api.url);
     this.sweepSchedule = new SweepSchedule(this, 'SweepSchedule', { target: sweep.function });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });

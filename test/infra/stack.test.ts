@@ -200,7 +200,7 @@ describe('HTTP API', () => {
 
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
-      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered'].sort(),
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}'].sort(),
     );
     expect(ROUTES).toHaveLength(routeKeys.length);
     template.resourcePropertiesCountIs(
@@ -338,6 +338,14 @@ describe('IAM least privilege', () => {
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.events.bus), 'Arn'] });
       expect(statement.Condition).toEqual({ StringEquals: { 'events:source': EVENT_SOURCE } });
     }
+  });
+
+  it('stores the API URL beside the secrets, where the functions read it for links in alerts', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `${stack.secrets.path}/public-url`,
+      Type: 'String',
+      Value: { 'Fn::GetAtt': [idOf(stack.httpApi.api), 'ApiEndpoint'] },
+    });
   });
 
   it('lets both functions read only the secrets under the stack’s own Parameter Store path', () => {

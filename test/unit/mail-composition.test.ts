@@ -59,11 +59,11 @@ describe('mail on the wire', () => {
 describe('alert', () => {
   it('tells a manager who, what, how long and lets them reply to the customer', () => {
     const inquiry = anInquiry({ reference: 'ACM-7K3Q9P', receivedAt: '2026-11-23T10:00:00.000Z', replyBy: '2026-11-23T14:00:00.000Z' });
-    const { subject, text } = renderEscalationAlert(inquiry, inbox, new Date('2026-11-23T14:05:00Z'));
+    const { subject, text } = renderEscalationAlert([{ inquiry }], inbox, new Date('2026-11-23T14:05:00Z'));
     expect(subject).toBe('Overdue: Leaking tap — Jane Doe <jane@example.com> has waited 4 hours 5 minutes [ACM-7K3Q9P]');
     expect(text).toContain('Reply by:  Monday 23 November at 14:00 GMT');
     expect(text).toContain('The kitchen tap drips all night.');
-    expect(renderEscalationAlert(inquiry, inbox, new Date('2026-11-23T13:00:00Z')).subject).toMatch(/^Due soon: /);
+    expect(renderEscalationAlert([{ inquiry }], inbox, new Date('2026-11-23T13:00:00Z')).subject).toMatch(/^Due soon: /);
   });
 
   it('phrases times and waits for people', () => {
