@@ -32,6 +32,8 @@ interface AlertData {
   overdueCount: number;
   business: string;
   items: ItemData[];
+  /** Beyond FULL_ENTRIES, one line each: a flood must still fit in one mail (SES takes 10 MB at most). */
+  more: ItemData[];
   firstName: string;
 }
 
@@ -56,6 +58,13 @@ const text = textTemplate<AlertData>(`{{#if single}}A customer of {{business}} i
   Snooze 4 hours: {{links.snooze4h}}
 {{/if}}
 {{/each}}
+{{#if more.length}}
+
+And {{more.length}} more, most urgent first:
+{{#each more}}
+  [{{reference}}] {{topic}} — {{customer}}, waiting {{waited}}{{#if overdue}}, OVERDUE{{/if}}
+{{/each}}
+{{/if}}
 
 {{#if single}}Reply to this email to answer {{firstName}} directly.{{else}}Reply to each customer from your own mailbox (their address is above); the links mark an inquiry answered or give you more time.{{/if}}
 `);
@@ -77,12 +86,16 @@ const html = htmlTemplate<AlertData>(`<!doctype html>
 <p style="margin:0.4em 0 0"><a href="{{replyMailto}}">Reply to the customer</a>{{#if links}} · <a href="{{links.answer}}">Mark answered</a> · <a href="{{links.snooze1h}}">Snooze 1 hour</a> · <a href="{{links.snooze4h}}">Snooze 4 hours</a>{{/if}}</p>
 </div>
 {{/each}}
+{{#if more.length}}<p>And {{more.length}} more, most urgent first:</p>
+<ul>{{#each more}}<li>[{{reference}}] {{topic}} — {{customer}}, waiting {{waited}}{{#if overdue}}, <strong>overdue</strong>{{/if}}</li>{{/each}}</ul>{{/if}}
 {{#if single}}<p>Reply to this email to answer {{firstName}} directly.</p>{{/if}}
 </body></html>
 `);
 
 /** How much of the customer's message an alert quotes; the whole message stays in the store. */
 const SNIPPET = 500;
+/** Inquiries shown in full (details, links); the rest get one line each. */
+const FULL_ENTRIES = 50;
 
 /** One alert mail for one recipient, listing every inquiry that reached a ladder step for them in this sweep. */
 export function renderEscalationAlert(entries: AlertEntry[], inbox: InboxConfig, now: Date): { subject: string; text: string; html: string } {
@@ -109,7 +122,8 @@ export function renderEscalationAlert(entries: AlertEntry[], inbox: InboxConfig,
     count: items.length,
     overdueCount: items.filter((i) => i.overdue).length,
     business: inbox.name,
-    items,
+    items: items.slice(0, FULL_ENTRIES),
+    more: items.slice(FULL_ENTRIES),
     firstName: firstNameOf(entries[0]?.inquiry.customer.name) ?? 'them',
   };
   return { subject: subject(data), text: text(data), html: html(data) };

@@ -66,6 +66,19 @@ describe('alert', () => {
     expect(renderEscalationAlert([{ inquiry }], inbox, new Date('2026-11-23T13:00:00Z')).subject).toMatch(/^Due soon: /);
   });
 
+  it('lists a flood of inquiries in one mail: the most urgent fifty in full, the rest one line each', () => {
+    const entries = Array.from({ length: 120 }, (_, i) => ({
+      inquiry: anInquiry({ reference: `ACM-${String(i).padStart(6, '0')}`, message: 'x'.repeat(2_000) }),
+      links: { answer: `https://w.test/a/${i}`, snooze1h: 'https://w.test/a/s1', snooze4h: 'https://w.test/a/s4' },
+    }));
+    const { subject, text, html } = renderEscalationAlert(entries, inbox, new Date('2026-11-23T14:05:00Z'));
+    expect(subject).toBe('120 inquiries to Acme & Sons need a reply, 120 overdue');
+    expect(text.match(/Mark answered:/g)).toHaveLength(50);
+    expect(text).toContain('And 70 more, most urgent first:');
+    expect(text).toContain('  [ACM-000119] Leaking tap — Jane Doe <jane@example.com>, waiting 4 hours 5 minutes, OVERDUE');
+    expect(text.length + html.length).toBeLessThan(200_000);
+  });
+
   it('phrases times and waits for people', () => {
     expect(formatBusinessTime('2026-12-24T17:30:00Z', 'America/New_York')).toBe('Thursday 24 December at 12:30 EST');
     expect(formatElapsed('2026-11-23T10:00:00Z', new Date('2026-11-23T10:00:20Z'))).toBe('0 minutes');
