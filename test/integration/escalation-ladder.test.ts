@@ -157,4 +157,12 @@ describe('escalation ladder, walked with an injected clock (DynamoDB Local + SES
     expect(tampered.headers?.['content-type']).toContain('text/html');
     expect(tampered.body).toContain('This link is not valid.');
   });
+
+  it('stops taking inquiries when its time budget is spent, and the next sweep carries on', async () => {
+    const t = await setUp();
+    await t.receive(`budget-${Date.now()}@example.com`, 'Budget');
+    const spent = await runSweep(t.deps, new Date('2026-11-23T14:00:00Z'), { budgetMs: 0 });
+    expect(spent).toMatchObject({ unfinished: true, stepsFired: 0 });
+    expect(await runSweep(t.deps, new Date('2026-11-23T14:00:00Z'), { budgetMs: 10_000 })).toMatchObject({ unfinished: false, stepsFired: 1 });
+  });
 });
