@@ -7,6 +7,7 @@ import { startSesLocal } from '../infra/local/ses-local';
 import { benchBundles } from './bundles';
 import { benchIngest } from './ingest';
 import { fixed } from './stats';
+import { benchLifecycle, DUE_SHARDS } from './lifecycle';
 import { benchSweep } from './sweep';
 
 /**
@@ -44,10 +45,20 @@ try {
     sweeps.push(f);
     console.log(`  ${String(stored).padStart(6)}  ${String(due).padStart(6)}  ${fixed(f.sweepSeconds, 2, 7)}  ${String(f.queries).padStart(7)}  ${String(f.itemsRead).padStart(10)}  ${fixed(f.readCapacityUnits, 1, 10)}  ${String(f.stepsFired).padStart(5)}  ${String(f.alertsSent).padStart(6)}`);
   }
+  results.sweep = sweeps;
+
+  console.log('\nDynamoDB capacity per inquiry lifecycle (webhook → acknowledgement → alert → answer) and monthly cost');
+  const life = await benchLifecycle({ dynamo: dynamo.endpoint, ses: ses.endpoint });
+  for (const [phase, c] of Object.entries(life.phases)) console.log(`  ${phase.padEnd(14)} ${fixed(c.write, 1, 6)} WRU ${fixed(c.read, 1, 6)} RRU`);
+  console.log(`  ${'total'.padEnd(14)} ${fixed(life.perInquiry.write, 1, 6)} WRU ${fixed(life.perInquiry.read, 1, 6)} RRU   ${life.mailsPerInquiry.toFixed(2)} mails, ${life.eventsPerInquiry.toFixed(1)} events per inquiry`);
+  console.log(`  idle sweep: ${life.idleSweepReadUnits} RRU over ${DUE_SHARDS} shards`);
+  const c = life.costs;
+  console.log(`  AWS cost without SES: $${c.per1000Inquiries.toFixed(4)} per 1,000 inquiries; with SES at $0.10 per 1,000 mails: $${c.per1000InquiriesWithSes.toFixed(4)}`);
+  console.log(`  monthly: idle $${c.monthlyIdle.toFixed(3)}, 1,000 inquiries $${c.monthlyAt1000.toFixed(3)}, 1,000,000 inquiries $${c.monthlyAt1000000.toFixed(2)} (SES extra)`);
+  results.lifecycle = life;
 } finally {
   await Promise.all([dynamo.stop(), ses.stop()]);
 }
-results.sweep = sweeps;
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${String(results.at).replace(/[:.]/g, '-')}.json`, import.meta.url);
