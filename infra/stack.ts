@@ -55,7 +55,7 @@ export class WatchdogStack extends Stack {
       // API Gateway gives up after 30 s; an ingest is a few DynamoDB writes and one SES send.
       timeout: Duration.seconds(10),
     }));
-    table.grantItemActions(httpApi.role, ['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    table.grantItemActions(httpApi.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
     table.grantQuery(httpApi.role, ['gsi1', 'gsi2']);
 
     const sweep = (this.sweepFunction = new WatchdogFunction(this, 'SweepFunction', {
@@ -65,7 +65,7 @@ export class WatchdogStack extends Stack {
       // Finish before the next tick so sweeps do not pile up.
       timeout: Duration.seconds(50),
     }));
-    table.grantItemActions(sweep.role, ['GetItem', 'PutItem', 'UpdateItem']);
+    table.grantItemActions(sweep.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
     table.grantQuery(sweep.role, ['due']);
 
     for (const fn of [httpApi, sweep]) {

@@ -2,17 +2,19 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TABLE_DEFINITION, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition';
+import { TABLE_DEFINITION, type IndexDefinition, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition';
 
 export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
 
 /**
- * Item-level DynamoDB actions. TransactWriteItems has no IAM action of its own: each Put/Update/Delete in a
+ * Item-level DynamoDB actions (BatchGetItem reads the items the KEYS_ONLY indexes point at). TransactWriteItems has no IAM action of its own: each Put/Update/Delete in a
  * transaction is authorised by PutItem/UpdateItem/DeleteItem, each ConditionCheck by ConditionCheckItem.
  */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 const ATTRIBUTE_TYPES = { S: AttributeType.STRING } as const satisfies Record<KeyAttribute['type'], AttributeType>;
+
+const PROJECTIONS = { KEYS_ONLY: ProjectionType.KEYS_ONLY } as const satisfies Record<IndexDefinition['projection'], ProjectionType>;
 
 const attribute = (key: KeyAttribute) => ({ name: key.name, type: ATTRIBUTE_TYPES[key.type] });
 
@@ -39,7 +41,7 @@ export class WatchdogTable extends Construct {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        projectionType: PROJECTIONS[index.projection],
       });
     }
   }

@@ -19,11 +19,12 @@ function runApp(context: Record<string, unknown>) {
   const outdir = scratch();
   const env: NodeJS.ProcessEnv = { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }), CDK_OUTDIR: outdir };
   delete env.WATCHDOG_CONFIG;
-  const result = spawnSync(process.execPath, [tsx, 'infra/app.ts'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [tsx, 'infra/app.ts'], { cwd: root, env, encoding: 'utf8', timeout: 110_000 });
   return { status: result.status, stderr: result.stderr, outdir };
 }
 
-describe('infra/app.ts', () => {
+// Each case spawns a full CDK synth in a child process: give it room on a busy 2-core machine.
+describe('infra/app.ts', { timeout: 120_000 }, () => {
   it('fails with the config file’s own messages, naming each path and problem, and no stack trace', () => {
     const [acme] = demo.inboxes;
     const path = join(scratch(), 'watchdog.json');

@@ -105,14 +105,14 @@ const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${na
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('table', () => {
-  it('has the keys, indexes and TTL of TABLE_DEFINITION, all indexes projecting ALL', () => {
+  it('has the keys, indexes and TTL of TABLE_DEFINITION, all indexes projecting keys only', () => {
     const key = (k: { name: string }, KeyType: string) => ({ AttributeName: k.name, KeyType });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [key(TABLE_DEFINITION.partitionKey, 'HASH'), key(TABLE_DEFINITION.sortKey, 'RANGE')],
       GlobalSecondaryIndexes: TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: [key(index.partitionKey, 'HASH'), key(index.sortKey, 'RANGE')],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       })),
       TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.timeToLiveAttribute, Enabled: true },
     });
@@ -370,7 +370,7 @@ describe('IAM least privilege', () => {
   it('gives the http-api function item read/write on the table and Query on the indexes it reads', () => {
     const { httpApi } = roles();
     const items = statementFor(httpApi, 'dynamodb:PutItem');
-    expect(asArray(items.Action).sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(asArray(items.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(items.Resource).toEqual(tableArn());
     expect(asArray(statementFor(httpApi, 'dynamodb:Query').Resource)).toEqual([indexArn('gsi1'), indexArn('gsi2')]);
   });
@@ -378,7 +378,7 @@ describe('IAM least privilege', () => {
   it('gives the sweep function item read/write on the table and Query on the due index only', () => {
     const { sweep } = roles();
     const items = statementFor(sweep, 'dynamodb:PutItem');
-    expect(asArray(items.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(asArray(items.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(items.Resource).toEqual(tableArn());
     expect(asArray(statementFor(sweep, 'dynamodb:Query').Resource)).toEqual([indexArn('due')]);
   });
@@ -386,7 +386,7 @@ describe('IAM least privilege', () => {
   it('grants no DynamoDB action beyond those', () => {
     for (const roleId of Object.values(roles())) {
       const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
-      for (const action of actions) expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']).toContain(action);
+      for (const action of actions) expect(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']).toContain(action);
     }
   });
 });

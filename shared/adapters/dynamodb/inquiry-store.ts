@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { InquiryStore } from '../../ports/inquiry-store';
@@ -21,6 +21,8 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Delivery records only need to outlive every provider's retry horizon (Standard Webhooks retries ~3 days). */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+/** BatchGetItem takes at most 100 keys per call. */
+const BATCH_GET_LIMIT = 100;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'schemaVersion', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'duePk', 'dueSk'];
 
 export interface DynamoInquiryStoreOptions {
@@ -69,13 +71,35 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
     return typeof inquiryId === 'string' ? get(inquiryId) : undefined;
   }
 
+  /** Full items for index keys, in index order (the indexes project keys only; see table-definition.ts). */
+  async function hydrate(keys: Array<Record<string, unknown>>): Promise<Inquiry[]> {
+    const found = new Map<string, Inquiry>();
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let pending: Array<Record<string, unknown>> | undefined = keys.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ pk: k.pk, sk: k.sk }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const request: Array<Record<string, unknown>> = pending;
+        const result = await run('BatchGetItem', () =>
+          doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' })),
+        );
+        const items = result.Responses?.[tableName] ?? [];
+        onRead?.(result.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) ?? 0, items.length);
+        for (const item of items) {
+          const inquiry = fromItem(item);
+          if (inquiry) found.set(String(item.pk), inquiry);
+        }
+        // Unprocessed keys (throttling) are retried with backoff, as the SDK documentation asks.
+        pending = result.UnprocessedKeys?.[tableName]?.Keys;
+      }
+    }
+    // An item can leave an index between the query and the read (answered meanwhile): it is simply absent.
+    return keys.map((k) => found.get(String(k.pk))).filter((i): i is Inquiry => i !== undefined);
+  }
+
   async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Inquiry[]; next?: Record<string, unknown> }> {
     const result = await run('Query', () => doc.send(new QueryCommand({ ...input, TableName: tableName, ReturnConsumedCapacity: 'TOTAL' })));
     onRead?.(result.ConsumedCapacity?.CapacityUnits ?? 0, result.Items?.length ?? 0);
-    return {
-      items: (result.Items ?? []).map(fromItem).filter((i): i is Inquiry => i !== undefined),
-      next: result.LastEvaluatedKey,
-    };
+    return { items: await hydrate(result.Items ?? []), next: result.LastEvaluatedKey };
   }
 
   return {
