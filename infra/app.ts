@@ -22,7 +22,9 @@ export function buildApp(props: AppProps = {}): { app: App; stack: WatchdogStack
   // Relative paths are read from the working directory and reported as the user typed them.
   const config = loadConfigFile(configPath ?? DEFAULT_CONFIG_PATH);
 
-  const stack = new WatchdogStack(app, STACK_ID, { config });
+  // `-c sesIdentities=existing` when the mail domains are already verified in SES (the stack cannot adopt them).
+  const createSesIdentities = app.node.tryGetContext('sesIdentities') !== 'existing';
+  const stack = new WatchdogStack(app, STACK_ID, { config, createSesIdentities });
   Tags.of(app).add('app', 'inquiry-watchdog');
   Validations.of(app).addPlugins(
     // Either pack's flag copies every acknowledgement (with its reason) into the template metadata: set it once.

@@ -4,7 +4,8 @@ import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
-import { MailSending } from './constructs/mail-sending';
+import { MailSending, mailDomains } from './constructs/mail-sending';
+import { domainOf } from '../shared/messages/addresses';
 import { WatchdogSecrets } from './constructs/secrets';
 import { SweepSchedule } from './constructs/sweep-schedule';
 import { WatchdogTable } from './constructs/table';
@@ -12,6 +13,8 @@ import { WatchdogFunction } from './constructs/watchdog-function';
 
 export interface WatchdogStackProps extends StackProps {
   readonly config: WatchdogConfig;
+  /** Create the SES domain identities here (default); false when they are already verified in the account. */
+  readonly createSesIdentities?: boolean;
 }
 
 /** `acme-plumbing` → `AcmePlumbing`, for output names. */
@@ -38,7 +41,7 @@ export class WatchdogStack extends Stack {
 
     const table = (this.table = new WatchdogTable(this, 'Inquiries'));
     const events = (this.events = new WatchdogEventBus(this, 'Events'));
-    const mail = (this.mail = new MailSending(this, 'Mail', { config }));
+    const mail = (this.mail = new MailSending(this, 'Mail', { config, createIdentities: props.createSesIdentities ?? true }));
     const secrets = (this.secrets = new WatchdogSecrets(this, 'Secrets'));
     const shared = {
       config,
@@ -90,16 +93,26 @@ export class WatchdogStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();
-    config.inboxes.forEach((inbox, i) => {
-      // Ids like "a-b" and "a--b" read the same in PascalCase; the index keeps such a pair apart.
-      let outputId = `WebhookUrl${pascalCase(inbox.id)}`;
-      if (outputIds.has(outputId)) outputId += String(i);
+    /** One output name per inbox/domain: ids like "a-b" and "a--b" read the same in PascalCase, so clashes get a number. */
+    const output = (prefix: string, key: string, value: string, description: string) => {
+      let outputId = `${prefix}${pascalCase(key.replace(/[^A-Za-z0-9-]/g, '-'))}`;
+      for (let n = 2; outputIds.has(outputId); n++) outputId = `${prefix}${pascalCase(key.replace(/[^A-Za-z0-9-]/g, '-'))}${n}`;
       outputIds.add(outputId);
-      new CfnOutput(this, outputId, {
-        value: `${api.url}/webhooks/${inbox.id}`,
-        description: `Webhook URL of inbox "${inbox.id}" (append /<provider> for a provider-specific payload)`,
-      });
-    });
+      new CfnOutput(this, outputId, { value, description });
+    };
+    for (const inbox of config.inboxes) {
+      output('FormUrl', inbox.id, `${api.url}/forms/${inbox.id}`, `HTML form action of inbox "${inbox.id}" (method POST)`);
+      output('WebhookUrl', inbox.id, `${api.url}/webhooks/${inbox.id}`, `Webhook URL of inbox "${inbox.id}" (append /typeform or /tally for those providers)`);
+      output('ForwardTo', inbox.id, inbox.address, `Forward the contact inbox of "${inbox.id}" here, and copy staff replies here`);
+    }
+    // The DNS records to add: DKIM for every mail domain, MX for every receiving domain (a dedicated subdomain:
+    // an MX on the business's main domain would send all of its mail to SES).
+    const receiving = new Set(config.inboxes.map((inbox) => domainOf(inbox.address)));
+    for (const domain of mailDomains(config)) {
+      const records = mail.dnsRecords.filter((r) => r.domain === domain).map((r) => `${r.type} ${r.name} ${r.value}`);
+      if (receiving.has(domain)) records.push(`MX ${domain} 10 inbound-smtp.${this.region}.amazonaws.com`);
+      if (records.length > 0) output('DnsRecords', domain, records.join(' ; '), `DNS records to add for ${domain} (type name value)`);
+    }
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
     new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key and webhook-secret/<inbox> (SecureString)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'SNS topic of operational alarms (managers are subscribed; confirm the mail AWS sends)' });

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { CfnConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { CfnConfigurationSet, ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { WatchdogConfig } from '../../shared/config/schema';
 import { addressOf, domainOf } from '../../shared/messages/addresses';
@@ -19,8 +19,27 @@ export function senderIdentities(config: WatchdogConfig): string[] {
   return [...identities].sort();
 }
 
+/** Every domain the watchdog sends from or receives at: each needs a verified SES domain identity. */
+export function mailDomains(config: WatchdogConfig): string[] {
+  return [...new Set(config.inboxes.flatMap((inbox) => [domainOf(inbox.from), domainOf(inbox.address)]))].sort();
+}
+
+/** A DNS record the business must add for SES (its values are CloudFormation tokens until deploy). */
+export interface DnsRecord {
+  domain: string;
+  type: 'CNAME' | 'MX';
+  name: string;
+  value: string;
+  why: string;
+}
+
 export interface MailSendingProps {
   readonly config: WatchdogConfig;
+  /**
+   * Create the SES domain identities (Easy DKIM) in this stack, so the DKIM records come out as stack outputs.
+   * False when the domains are already verified in SES in this account and region (CloudFormation cannot adopt them).
+   */
+  readonly createIdentities: boolean;
 }
 
 /**
@@ -32,6 +51,8 @@ export class MailSending extends Construct {
   readonly identityArns: string[];
   readonly configurationSet: CfnConfigurationSet;
   readonly configurationSetArn: string;
+  /** The DKIM records of the identities this stack creates (empty when the domains were verified beforehand). */
+  readonly dnsRecords: DnsRecord[] = [];
 
   constructor(scope: Construct, id: string, props: MailSendingProps) {
     super(scope, id);
@@ -45,6 +66,19 @@ export class MailSending extends Construct {
       sendingOptions: { sendingEnabled: true },
     });
     this.configurationSetArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.ref });
+    if (!props.createIdentities) return;
+    const configurationSet = ConfigurationSet.fromConfigurationSetName(this, 'DefaultConfigurationSet', this.configurationSet.ref);
+    mailDomains(props.config).forEach((domain, i) => {
+      // The configuration set is the identity's default, so even mail sent without naming it is suppression-checked.
+      const identity = new EmailIdentity(this, `Domain${i}`, { identity: Identity.domain(domain), configurationSet });
+      for (const [name, value] of [
+        [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
+        [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
+        [identity.dkimDnsTokenName3, identity.dkimDnsTokenValue3],
+      ] as const) {
+        this.dnsRecords.push({ domain, type: 'CNAME', name, value, why: 'DKIM: verifies the domain in SES and signs its mail' });
+      }
+    });
   }
 
   grantSendRawEmail(grantee: IGrantable): Grant {

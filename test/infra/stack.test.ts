@@ -237,9 +237,12 @@ describe('HTTP API', () => {
     }
   });
 
-  it('outputs the API URL and each inbox’s webhook URL', () => {
+  it('outputs the API URL and each inbox’s form, webhook and forwarding addresses', () => {
     const endpoint = { 'Fn::GetAtt': [idOf(stack.httpApi.api), 'ApiEndpoint'] };
     template.hasOutput('ApiUrl', { Value: endpoint });
+    template.hasOutput('FormUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/forms/acme']] } });
+    template.hasOutput('ForwardToAcme', { Value: 'hello@acme-plumbing.test' });
+    template.hasOutput('ForwardToNorthShore', { Value: 'desk@north-shore.test' });
     template.hasOutput('WebhookUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/acme']] } });
     template.hasOutput('WebhookUrlNorthShore', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north-shore']] } });
     template.hasOutput('WebhookUrlNorthShore2', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north--shore']] } });
@@ -397,6 +400,30 @@ describe('mail sending and operations', () => {
       SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
       ReputationOptions: { ReputationMetricsEnabled: true },
     });
+  });
+
+  it('creates a DKIM domain identity per mail domain, defaulting to the configuration set, and outputs the DNS records to add', () => {
+    const identities = Object.values(template.findResources('AWS::SES::EmailIdentity'));
+    expect(identities.map((i) => i.Properties.EmailIdentity).sort()).toEqual(['acme-plumbing.test', 'north-shore.test']);
+    for (const identity of identities) {
+      expect(identity.Properties.ConfigurationSetAttributes).toEqual({ ConfigurationSetName: { Ref: stack.getLogicalId(stack.mail.configurationSet) } });
+    }
+    const outputs = template.findOutputs('*');
+    const records = JSON.stringify(outputs.DnsRecordsAcmePlumbingTest?.Value);
+    // Three DKIM CNAMEs from the identity's attributes, and the MX of SES inbound in the stack's region.
+    expect(records.match(/CNAME/g)).toHaveLength(3);
+    expect(records).toContain('DkimDNSTokenName1');
+    expect(records).toContain('MX acme-plumbing.test 10 inbound-smtp.');
+    expect(records).toContain('AWS::Region');
+  });
+
+  it('creates no identities with -c sesIdentities=existing (domains verified beforehand)', () => {
+    const { stack: existing } = buildApp({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], config: configPath, sesIdentities: 'existing' } });
+    const t = Template.fromStack(existing);
+    t.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const records = JSON.stringify(t.findOutputs('*').DnsRecordsAcmePlumbingTest?.Value);
+    expect(records).not.toContain('CNAME');
+    expect(records).toContain('MX acme-plumbing.test 10 inbound-smtp.');
   });
 
   it('raises alarms on function errors, a dead-letter queue filling, a sweeper that stopped and SES reputation, to a TLS-only topic the managers are subscribed to', () => {
