@@ -6,6 +6,7 @@ import { freePort } from '../infra/local/ports';
 import { startSesLocal } from '../infra/local/ses-local';
 import { benchBundles } from './bundles';
 import { benchIngest } from './ingest';
+import { benchDetection } from './detection';
 import { benchLifecycle, DUE_SHARDS } from './lifecycle';
 import { fixed } from './stats';
 import { benchSweep } from './sweep';
@@ -14,7 +15,7 @@ import { benchSweep } from './sweep';
  * `npm run bench`: figures on the local runtime's real parts (DynamoDB Local, the SES endpoint). DynamoDB Local
  * ignores throughput limits and index lag: read its timings as this machine's, its capacity counts as DynamoDB's.
  * Asserts nothing; writes bench/results/<time>.json so runs can be compared. `--quick` runs small sizes;
- * `--only <section>` (repeatable) runs just those sections: bundles, ingest, sweep, lifecycle.
+ * `--only <section>` (repeatable) runs just those sections: bundles, ingest, sweep, detection, lifecycle.
  */
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const quick = values.quick === true;
@@ -40,21 +41,31 @@ if (wanted('ingest')) {
   results.ingest = ingest;
 }
 
-if (wanted('sweep') || wanted('lifecycle')) {
+if (wanted('sweep') || wanted('detection') || wanted('lifecycle')) {
   const dynamo = await startDynamoDbLocal({ port: await freePort() });
   const ses = await startSesLocal({ port: await freePort() });
   const endpoints = { dynamo: dynamo.endpoint, ses: ses.endpoint };
   try {
     if (wanted('sweep')) {
       console.log('\nsweep (one runSweep, concurrency 16, DynamoDB Local in memory)');
-      console.log('  stored     due   sweep s  queries  items read  read units  steps  alerts');
+      console.log('   stored     due   sweep s  queries  index items  batch gets  items fetched  read units  steps  alerts');
       const sweeps = [];
-      for (const [stored, due] of quick ? [[1_000, 10], [1_000, 1_000]] : [[1_000, 10], [10_000, 100], [10_000, 10_000]]) {
+      const sizes = quick ? [[1_000, 10], [10_000, 100]] : [[1_000, 10], [10_000, 100], [100_000, 1_000], [10_000, 10_000]];
+      for (const [stored, due] of sizes) {
         const f = await benchSweep(endpoints, stored!, due!);
         sweeps.push(f);
-        console.log(`  ${String(stored).padStart(6)}  ${String(due).padStart(6)}  ${fixed(f.sweepSeconds, 2, 7)}  ${String(f.queries).padStart(7)}  ${String(f.itemsRead).padStart(10)}  ${fixed(f.readCapacityUnits, 1, 10)}  ${String(f.stepsFired).padStart(5)}  ${String(f.alertsSent).padStart(6)}`);
+        console.log(
+          `  ${String(stored).padStart(7)}  ${String(due).padStart(6)}  ${fixed(f.sweepSeconds, 2, 7)}  ${String(f.queries).padStart(7)}  ${String(f.itemsRead).padStart(11)}  ${String(f.batchGets).padStart(10)}  ${String(f.itemsFetched).padStart(13)}  ${fixed(f.readCapacityUnits, 1, 10)}  ${String(f.stepsFired).padStart(5)}  ${String(f.alertsSent).padStart(6)}`,
+        );
       }
       results.sweep = sweeps;
+    }
+
+    if (wanted('detection')) {
+      console.log('\ndetection: deadline → breach alert sent, sweeps every 60 s of simulated time, each sweep in real time');
+      const d = await benchDetection(endpoints, quick ? 120 : 600, quick ? 60 : 240, 60);
+      console.log(`  ${d.inquiries} deadlines over ${d.periodMinutes} min, ${d.sweeps} sweeps, ${d.alerted} alerted: delay p50 ${d.delayP50Seconds.toFixed(1)} s, p99 ${d.delayP99Seconds.toFixed(1)} s, max ${d.delayMaxSeconds.toFixed(1)} s (target p99 ≤ ${d.sweepIntervalSeconds + 5} s)`);
+      results.detection = d;
     }
 
     if (wanted('lifecycle')) {

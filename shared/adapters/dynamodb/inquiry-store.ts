@@ -28,8 +28,8 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'schemaVersion', 'gsi1pk', 'gsi1sk
 export interface DynamoInquiryStoreOptions {
   client: DynamoDBClient;
   tableName: string;
-  /** Called with the read capacity each query consumed (benchmarks and the sweep summary count reads). */
-  onRead?: (capacityUnits: number, items: number) => void;
+  /** Called with the read capacity each read call consumed and the items it returned (benchmarks count reads). */
+  onRead?: (capacityUnits: number, items: number, operation: 'Query' | 'BatchGetItem') => void;
   /** Items per due-index page (default: DynamoDB's 1 MB pages); small values exercise paging in tests. */
   duePageSize?: number;
 }
@@ -83,7 +83,7 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
           doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' })),
         );
         const items = result.Responses?.[tableName] ?? [];
-        onRead?.(result.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) ?? 0, items.length);
+        onRead?.(result.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) ?? 0, items.length, 'BatchGetItem');
         for (const item of items) {
           const inquiry = fromItem(item);
           if (inquiry) found.set(String(item.pk), inquiry);
@@ -98,7 +98,7 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
 
   async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Inquiry[]; next?: Record<string, unknown> }> {
     const result = await run('Query', () => doc.send(new QueryCommand({ ...input, TableName: tableName, ReturnConsumedCapacity: 'TOTAL' })));
-    onRead?.(result.ConsumedCapacity?.CapacityUnits ?? 0, result.Items?.length ?? 0);
+    onRead?.(result.ConsumedCapacity?.CapacityUnits ?? 0, result.Items?.length ?? 0, 'Query');
     return { items: await hydrate(result.Items ?? []), next: result.LastEvaluatedKey };
   }
 
