@@ -4,6 +4,8 @@ import { findInbox } from '../shared/config/inboxes';
 import { requireBearer } from '../shared/http/auth';
 import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpResponse, type Route } from '../shared/http/http';
 import type { Deps } from '../shared/ports/deps';
+import { linkConfirmationPage, linkErrorPage, linkResultPage } from '../shared/http/link-pages';
+import { actOnLink, previewLink } from '../shared/use-cases/act-on-link';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
@@ -49,6 +51,8 @@ export const routes: Array<Route<Deps>> = [
       return json(200, { id: inquiry.id, reference: inquiry.reference, status: inquiry.status, answeredAt: inquiry.answeredAt, changed });
     },
   },
+  { method: 'GET', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkConfirmationPage(await previewLink(deps, token!), deps) },
+  { method: 'POST', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkResultPage(await actOnLink(deps, token!), deps) },
 ];
 
 export function createHandler(getDeps: () => Deps) {
@@ -61,6 +65,8 @@ export function createHandler(getDeps: () => Deps) {
     try {
       return await matched.route.handle(request, matched.params, deps);
     } catch (error) {
+      // One-click links are opened by people in a browser: they get a page, not JSON; and the token stays out of logs.
+      if (request.path.startsWith('/a/')) return linkErrorPage(error, deps);
       return errorResponse(error, deps.log, { method: request.method, path: request.path });
     }
   };

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
+import { WatchdogAlarms } from './constructs/alarms';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { MailSending } from './constructs/mail-sending';
@@ -26,6 +27,7 @@ export class WatchdogStack extends Stack {
   readonly sweepFunction: WatchdogFunction;
   readonly httpApi: WatchdogHttpApi;
   readonly sweepSchedule: SweepSchedule;
+  readonly alarms: WatchdogAlarms;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -38,7 +40,13 @@ export class WatchdogStack extends Stack {
     const events = (this.events = new WatchdogEventBus(this, 'Events'));
     const mail = (this.mail = new MailSending(this, 'Mail', { config }));
     const secrets = (this.secrets = new WatchdogSecrets(this, 'Secrets'));
-    const shared = { config, tableName: table.table.tableName, eventBusName: events.bus.eventBusName, secretsPath: secrets.path };
+    const shared = {
+      config,
+      tableName: table.table.tableName,
+      eventBusName: events.bus.eventBusName,
+      secretsPath: secrets.path,
+      configurationSetName: mail.configurationSet.ref,
+    };
 
     const httpApi = (this.httpApiFunction = new WatchdogFunction(this, 'HttpApiFunction', {
       ...shared,
@@ -67,7 +75,18 @@ export class WatchdogStack extends Stack {
     }
 
     const api = (this.httpApi = new WatchdogHttpApi(this, 'HttpApi', { handler: httpApi.function }));
-    this.sweepSchedule = new SweepSchedule(this, 'SweepSchedule', { target: sweep.function });
+    // The functions cannot take the API's URL as an environment variable (the API already depends on them), so it
+    // is stored beside the secrets, where they read it at run time for the links in alerts.
+    secrets.addSetting('public-url', api.url);
+    const schedule = (this.sweepSchedule = new SweepSchedule(this, 'SweepSchedule', { target: sweep.function }));
+
+    // Operations: the managers of every inbox hear when the watchdog itself is unwell.
+    const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));
+    alarms.watchErrors('HttpApi', httpApi.function);
+    alarms.watchErrors('Sweep', sweep.function);
+    alarms.watchHeartbeat('Sweep', sweep.function);
+    alarms.watchQueue('SweepDeadLetter', schedule.deadLetterQueue);
+    alarms.watchSesReputation();
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();
@@ -83,6 +102,7 @@ export class WatchdogStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
     new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key and webhook-secret/<inbox> (SecureString)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'SNS topic of operational alarms (managers are subscribed; confirm the mail AWS sends)' });
     new CfnOutput(this, 'TableName', { value: table.table.tableName, description: 'DynamoDB table of inquiries' });
   }
 }

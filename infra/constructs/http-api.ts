@@ -12,6 +12,9 @@ const WEBHOOK_AUTH =
 const API_AUTH =
   'The handler requires a bearer token (constant-time comparison) and refuses every request when none is configured; the same check runs in the local runtime, which has no API Gateway.';
 
+const LINK_AUTH =
+  'One-click links in alert mail: the path carries an HMAC-signed, expiring, single-purpose token that the handler verifies (constant time); GET only shows a confirmation page, so mail scanners change nothing.';
+
 /**
  * Every route the deployed API serves, all proxied to the one http-api function, each with the reason it carries
  * no API Gateway authorizer (cdk-nag AwsSolutions-APIG4): a new route must state how it is protected.
@@ -26,6 +29,8 @@ export const ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; authoriza
   },
   { method: HttpMethod.GET, path: '/api/inquiries/{id}', authorization: API_AUTH },
   { method: HttpMethod.POST, path: '/api/inquiries/{id}/answered', authorization: API_AUTH },
+  { method: HttpMethod.GET, path: '/a/{token}', authorization: LINK_AUTH },
+  { method: HttpMethod.POST, path: '/a/{token}', authorization: LINK_AUTH },
 ];
 
 export const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;

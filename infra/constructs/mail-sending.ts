@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { CfnConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { WatchdogConfig } from '../../shared/config/schema';
 import { addressOf, domainOf } from '../../shared/messages/addresses';
@@ -22,10 +23,15 @@ export interface MailSendingProps {
   readonly config: WatchdogConfig;
 }
 
-/** Outgoing mail through SES: who may send, and as whom. */
+/**
+ * Outgoing mail through SES: who may send, and as whom, through a configuration set whose suppression options
+ * stop mail to addresses that bounced or complained — so such an address is never acknowledged again.
+ */
 export class MailSending extends Construct {
   /** ARNs of the SES identities of the configured senders; nothing else may be sent as. */
   readonly identityArns: string[];
+  readonly configurationSet: CfnConfigurationSet;
+  readonly configurationSetArn: string;
 
   constructor(scope: Construct, id: string, props: MailSendingProps) {
     super(scope, id);
@@ -33,9 +39,16 @@ export class MailSending extends Construct {
     this.identityArns = senderIdentities(props.config).map((identity) =>
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
     );
+    this.configurationSet = new CfnConfigurationSet(this, 'ConfigurationSet', {
+      suppressionOptions: { suppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      reputationOptions: { reputationMetricsEnabled: true },
+      sendingOptions: { sendingEnabled: true },
+    });
+    this.configurationSetArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.ref });
   }
 
   grantSendRawEmail(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({ grantee, actions: ['ses:SendRawEmail'], resourceArns: this.identityArns });
+    // SES authorises a send against the identity and, when one is named, the configuration set.
+    return Grant.addToPrincipal({ grantee, actions: ['ses:SendRawEmail'], resourceArns: [...this.identityArns, this.configurationSetArn] });
   }
 }

@@ -1,5 +1,6 @@
 import { Arn, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 
 /**
@@ -13,6 +14,11 @@ export class WatchdogSecrets extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.path = `/inquiry-watchdog/${Stack.of(this).stackName}`;
+  }
+
+  /** A plain (not secret) String parameter under the path, e.g. the API URL known only at deploy time. */
+  addSetting(name: string, value: string): StringParameter {
+    return new StringParameter(this, `Setting-${name}`, { parameterName: `${this.path}/${name}`, stringValue: value, description: `inquiry-watchdog ${name}` });
   }
 
   grantRead(grantee: IGrantable): Grant {

@@ -47,6 +47,8 @@ export interface WatchdogFunctionProps {
   readonly eventBusName: string;
   /** SSM Parameter Store path of the secrets. */
   readonly secretsPath: string;
+  /** SES configuration set every mail is sent through. */
+  readonly configurationSetName: string;
   /** @default 256 */
   readonly memorySize?: number;
 }
@@ -86,6 +88,7 @@ export class WatchdogFunction extends Construct {
         [RUNTIME_ENV.tableName]: props.tableName,
         [RUNTIME_ENV.eventBusName]: props.eventBusName,
         [RUNTIME_ENV.secretsPath]: props.secretsPath,
+        [RUNTIME_ENV.sesConfigurationSet]: props.configurationSetName,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: watchdogBundling(props.config),

@@ -52,7 +52,13 @@ async function main(): Promise<void> {
     // Local secrets come from the environment; an API token is generated for the session when none is set.
     const generatedToken = !process.env.WATCHDOG_API_TOKEN;
     const apiToken = process.env.WATCHDOG_API_TOKEN || randomBytes(18).toString('base64url');
-    const secrets = envSecrets({ ...process.env, WATCHDOG_API_TOKEN: apiToken, WATCHDOG_SIGNING_KEY: localSigningKey(options) });
+    const secrets = envSecrets({
+      ...process.env,
+      WATCHDOG_API_TOKEN: apiToken,
+      WATCHDOG_SIGNING_KEY: localSigningKey(options),
+      // Links in alerts point here unless a public URL (a tunnel, say) is given.
+      WATCHDOG_PUBLIC_URL: process.env.WATCHDOG_PUBLIC_URL || `http://127.0.0.1:${options.port}`,
+    });
     const deps = createLocalDeps({
       config,
       dynamoEndpoint: dynamo.endpoint,

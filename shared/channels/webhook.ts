@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmailAddressSchema } from '../config/schema';
 import { ValidationError } from '../domain/errors';
 import { PayloadTooLargeError, type HttpRequest } from '../http/http';

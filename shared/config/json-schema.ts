@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WatchdogConfigSchema } from './schema';
 
 /** The JSON Schema of the config file, generated from the zod schema so editors can autocomplete and check it. */

@@ -1,5 +1,5 @@
 import { IANAZone, DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseWeeklyHours } from '../domain/business-hours';
 import { parseDuration } from '../domain/duration';
 import { ackTemplateProblems, type AckTemplateKind } from '../messages/acknowledgement';

@@ -65,6 +65,8 @@ export interface Inquiry {
     /** How many times the current repeating step has fired. */
     repeats: number;
     breachedAt?: string;
+    /** Recipients whose alert mail failed, to be sent again by the next sweep (the step itself already fired). */
+    alertRetry?: { recipients: string[]; at: string; steps: number[] };
   };
   /** The latest answer; a follow-up from the customer reopens the inquiry with a new deadline. */
   answeredAt?: string;
@@ -89,5 +91,6 @@ export function nextCheckAt(inquiry: Inquiry): string | undefined {
   const candidates: string[] = [];
   if ((inquiry.ack.state === 'pending' || inquiry.ack.state === 'claimed') && inquiry.ack.retryAt) candidates.push(inquiry.ack.retryAt);
   if (inquiry.status === 'open' && inquiry.escalation.nextStepAt) candidates.push(inquiry.escalation.nextStepAt);
+  if (inquiry.status === 'open' && inquiry.escalation.alertRetry) candidates.push(inquiry.escalation.alertRetry.at);
   return candidates.sort()[0];
 }

@@ -6,7 +6,9 @@ export type DomainEventType =
   | 'EscalationStepReached'
   | 'DeadlineBreached'
   | 'InquiryAnswered'
-  | 'InquiryReopened';
+  | 'InquiryReopened'
+  | 'InquirySnoozed'
+  | 'CustomerUpdated';
 
 export interface DomainEvent {
   type: DomainEventType;

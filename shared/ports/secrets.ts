@@ -5,8 +5,10 @@
  * - `api-token`              bearer token of the /api routes
  * - `signing-key`            HMAC key of everything the watchdog signs: one-click links in alerts, form render stamps
  * - `webhook-secret/<inbox>` signing secret(s) of an inbox's webhooks, comma-separated for rotation
+ * - `public-url`             not a secret, but a setting known only after deploy (the API's URL, for links in mail):
+ *                            it lives beside them, written by the stack on AWS
  */
-export type SecretName = 'api-token' | 'signing-key' | `webhook-secret/${string}`;
+export type SecretName = 'api-token' | 'signing-key' | 'public-url' | `webhook-secret/${string}`;
 
 export interface SecretSource {
   /** The secret's value, or undefined when it is not set. */
@@ -17,6 +19,7 @@ export interface SecretSource {
 export function secretEnvName(name: SecretName): string {
   if (name === 'api-token') return 'WATCHDOG_API_TOKEN';
   if (name === 'signing-key') return 'WATCHDOG_SIGNING_KEY';
+  if (name === 'public-url') return 'WATCHDOG_PUBLIC_URL';
   return `WEBHOOK_SECRET_${name.slice('webhook-secret/'.length).toUpperCase().replace(/-/g, '_')}`;
 }
 

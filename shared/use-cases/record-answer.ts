@@ -27,7 +27,7 @@ export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: 
         answeredAt: stamp,
         answeredBy: answer.by,
         firstAnsweredAt: current.firstAnsweredAt ?? stamp,
-        escalation: { ...current.escalation, nextStepAt: undefined },
+        escalation: { ...current.escalation, nextStepAt: undefined, alertRetry: undefined },
       },
       { at: stamp, type: 'answered', note: `Answered by ${answer.by} (${answer.via === 'email' ? 'a reply by email' : answer.via === 'link' ? 'a one-click link' : 'the API'}).` },
     );

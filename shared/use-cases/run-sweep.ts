@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { createActionToken, type LinkAction } from '../channels/action-links';
 import { calendarOf, findInbox } from '../config/inboxes';
+import type { InboxConfig } from '../config/schema';
+import { deadlineFor } from '../domain/calendar';
+import { parseDuration } from '../domain/duration';
 import { positionAfter, stepRecipients, stepsToFire } from '../domain/escalation';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
-import { newMessageId } from '../messages/addresses';
-import { renderEscalationAlert } from '../messages/escalation-alert';
+import { choosePolicy } from '../domain/policy';
+import { addressOf, newMessageId } from '../messages/addresses';
+import { renderEscalationAlert, type AlertEntry } from '../messages/escalation-alert';
+import { renderHoldingUpdate } from '../messages/holding-update';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import type { DomainEvent } from '../ports/event-publisher';
-import { acknowledgeInquiry, expireStaleClaim } from './acknowledge-inquiry';
+import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim } from './acknowledge-inquiry';
 import { publishEvents } from './publish';
+import { saveWithRetry } from './save-with-retry';
 
 export interface SweepSummary {
   at: string;
@@ -16,27 +23,68 @@ export interface SweepSummary {
   due: number;
   acknowledgementsRetried: number;
   stepsFired: number;
+  /** Alert mails sent: one per recipient and inbox, however many inquiries it lists. */
   alertsSent: number;
+  customerUpdates: number;
   breaches: number;
   /** Transitions another sweep won first (overlapping or retried sweeps). */
   conflicts: number;
   failures: number;
+  /** True when the time budget ran out before every due inquiry was handled; the next sweep continues. */
+  unfinished: boolean;
+}
+
+export interface SweepOptions {
+  /** Inquiries handled at once (DynamoDB round trips overlap; the sweep's time grows with due / concurrency). */
+  concurrency?: number;
+  /** Stop taking new inquiries after this long, so a sweep ends before its Lambda timeout and the next tick. */
+  budgetMs?: number;
 }
 
 /** Headers of mail the watchdog generates on its own (RFC 3834 `auto-generated`). */
 const ALERT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Watchdog-Loop': 'inquiry-watchdog' };
-/** A failed alert is retried this long after, by the next sweeps. */
+/** A failed alert is sent again this long after, by a later sweep. */
 const ALERT_RETRY_MS = 60_000;
+const SNOOZES: Array<[LinkAction, keyof NonNullable<AlertEntry['links']>]> = [
+  ['answer', 'answer'],
+  ['snooze-1h', 'snooze1h'],
+  ['snooze-4h', 'snooze4h'],
+];
+
+interface AlertDuty {
+  inbox: InboxConfig;
+  recipient: string;
+  inquiry: Inquiry;
+  steps: number[];
+}
 
 /**
- * One pass over what is due at `now` (read through the due index only): retry pending acknowledgements, expire
- * stale send claims, and fire each inquiry's ladder step. A step fires at most once: the sweep that saves the
- * advanced ladder position owns the alert; a sweep that loses the race leaves the inquiry alone.
+ * One pass over what is due at `now`, read through the due index only: retry pending acknowledgements, expire
+ * stale send claims, and fire ladder steps. A step fires at most once: the sweep that saves the advanced ladder
+ * position owns its mail; a sweep that loses the race leaves the inquiry alone. Mail goes out after all steps are
+ * claimed: one alert per recipient listing every inquiry that reached a step for them (no storms), then the
+ * holding updates to customers whose step asks for one.
  */
-export async function runSweep(deps: Deps, now: Date = deps.clock.now()): Promise<SweepSummary> {
-  const summary: SweepSummary = { at: now.toISOString(), due: 0, acknowledgementsRetried: 0, stepsFired: 0, alertsSent: 0, breaches: 0, conflicts: 0, failures: 0 };
+export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options: SweepOptions = {}): Promise<SweepSummary> {
+  const summary: SweepSummary = {
+    at: now.toISOString(),
+    due: 0,
+    acknowledgementsRetried: 0,
+    stepsFired: 0,
+    alertsSent: 0,
+    customerUpdates: 0,
+    breaches: 0,
+    conflicts: 0,
+    failures: 0,
+    unfinished: false,
+  };
   const sweepDeps: Deps = { ...deps, clock: { now: () => new Date(now.getTime()) } };
-  for await (const found of deps.store.findDue(now)) {
+  const alerts: AlertDuty[] = [];
+  const holdingUpdates: Inquiry[] = [];
+  const started = performance.now();
+  const outOfTime = () => performance.now() - started > (options.budgetMs ?? Number.POSITIVE_INFINITY);
+
+  await forEachConcurrently(deps.store.findDue(now), options.concurrency ?? 16, outOfTime, async (found) => {
     summary.due++;
     try {
       let inquiry = found;
@@ -46,98 +94,199 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now()): Promis
       } else if (inquiry.ack.state === 'claimed') {
         inquiry = await expireStaleClaim(sweepDeps, inquiry);
       }
-      await escalate(sweepDeps, inquiry, now, summary);
+      await claimSteps(sweepDeps, inquiry, now, summary, alerts, holdingUpdates);
     } catch (error) {
       // One bad inquiry must not stop the sweep; it stays due and is retried next time.
       summary.failures++;
       deps.log.error('sweep.inquiry_failed', { inquiryId: found.id, inboxId: found.inboxId, error });
     }
-  }
+  });
+  summary.unfinished = outOfTime();
+
+  await sendAlerts(sweepDeps, alerts, now, summary);
+  for (const inquiry of holdingUpdates) await sendHoldingUpdate(sweepDeps, inquiry, now, summary);
+
   // An idle sweep every minute is not news; one that did something is.
-  if (summary.due > 0) deps.log.info('sweep.done', { ...summary });
+  if (summary.due > 0) deps.log.info('sweep.done', { ...summary, ms: Math.round(performance.now() - started) });
   return summary;
 }
 
-async function escalate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
-  if (inquiry.status !== 'open' || !inquiry.escalation.nextStepAt) return;
+/** Saves the inquiry's next ladder position; only when that save wins does this sweep take on the mail it implies. */
+async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary, alerts: AlertDuty[], holdingUpdates: Inquiry[]): Promise<void> {
+  if (inquiry.status !== 'open') return;
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const calendar = calendarOf(inbox);
   const receivedAt = new Date(inquiry.receivedAt);
   const replyBy = new Date(inquiry.replyBy);
-  const position = { nextStep: inquiry.escalation.nextStep, nextStepAt: new Date(inquiry.escalation.nextStepAt), repeats: inquiry.escalation.repeats };
+  const current = inquiry.escalation;
+  const position = { nextStep: current.nextStep, nextStepAt: current.nextStepAt ? new Date(current.nextStepAt) : undefined, repeats: current.repeats };
   const firing = stepsToFire(calendar, inbox.escalation, position, receivedAt, replyBy, now);
-  if (!firing) return;
+  const retry = current.alertRetry && Date.parse(current.alertRetry.at) <= now.getTime() ? current.alertRetry : undefined;
+  if (!firing && !retry) return;
 
-  const repeats = firing.last === position.nextStep ? position.repeats : 0;
-  // Repeats count from the time a step was due, not from when a late sweep noticed it, so they do not drift.
-  const scheduledAt = firing.last === position.nextStep ? position.nextStepAt : now;
-  const after = positionAfter(calendar, inbox.escalation, firing.last, scheduledAt, repeats, receivedAt, replyBy);
-  const breaching = now >= replyBy && !inquiry.escalation.breachedAt;
-  const recipients = [...new Set(firing.steps.flatMap((index) => stepRecipients(inbox.escalation[index]!, inbox)))];
   const stamp = now.toISOString();
-  const stepLabel = firing.steps
-    .map((index) => `step ${index + 1} (${inbox.escalation[index]!.after}${index === position.nextStep && repeats > 0 ? `, repeat ${repeats}` : ''})`)
-    .join(' and ');
-
-  let next: Inquiry = {
-    ...inquiry,
-    escalation: {
-      nextStep: after.nextStep,
-      nextStepAt: after.nextStepAt?.toISOString(),
-      repeats: after.repeats,
-      breachedAt: inquiry.escalation.breachedAt ?? (breaching ? stamp : undefined),
-    },
-  };
-  if (firing.skipped.length > 0) {
-    next = withTimeline(next, { at: stamp, type: 'steps-skipped', note: `Steps ${firing.skipped.map((s) => s + 1).join(', ')} were passed over: a later step was already due.` });
+  let next: Inquiry = { ...inquiry, escalation: { ...current, alertRetry: undefined } };
+  let breaching = false;
+  if (firing) {
+    const repeats = firing.last === position.nextStep ? position.repeats : 0;
+    // Repeats count from the time a step was due, not from when a late sweep noticed it, so they do not drift.
+    const scheduledAt = firing.last === position.nextStep ? position.nextStepAt! : now;
+    const after = positionAfter(calendar, inbox.escalation, firing.last, scheduledAt, repeats, receivedAt, replyBy);
+    breaching = now >= replyBy && !current.breachedAt;
+    next = {
+      ...next,
+      escalation: {
+        nextStep: after.nextStep,
+        nextStepAt: after.nextStepAt?.toISOString(),
+        repeats: after.repeats,
+        breachedAt: current.breachedAt ?? (breaching ? stamp : undefined),
+      },
+    };
+    if (firing.skipped.length > 0) {
+      next = withTimeline(next, { at: stamp, type: 'steps-skipped', note: `Warning step ${firing.skipped.map((s) => s + 1).join(', ')} passed over: the deadline had already gone.` });
+    }
+    if (breaching) next = withTimeline(next, { at: stamp, type: 'breached', note: `No reply by ${formatBusinessTime(replyBy, inbox.timeZone)}.` });
+    for (const index of firing.steps) {
+      const step = inbox.escalation[index]!;
+      const label = `step ${index + 1} (${step.after}${index === position.nextStep && repeats > 0 ? `, repeat ${repeats}` : ''})`;
+      const who = stepRecipients(step, inbox).join(', ');
+      next = withTimeline(next, { at: stamp, type: now >= replyBy ? 'escalated' : 'warned', note: `Ladder ${label}: alert to ${who}${step.updateCustomer ? '; holding update to the customer' : ''}.` });
+    }
   }
-  if (breaching) {
-    next = withTimeline(next, { at: stamp, type: 'breached', note: `No reply by ${formatBusinessTime(replyBy, inbox.timeZone)}.` });
-  }
-  next = withTimeline(next, { at: stamp, type: 'escalated', note: `Ladder ${stepLabel}: alerted ${recipients.join(', ')}.` });
+  if (retry) next = withTimeline(next, { at: stamp, type: 'alert-retried', note: `Sending the alert again to ${retry.recipients.join(', ')}.` });
 
   const owned = await deps.store.save(inquiry, next);
   if (!owned) {
     summary.conflicts++;
     return;
   }
-  summary.stepsFired += firing.steps.length;
 
-  const events: DomainEvent[] = [];
+  const recipients = new Map<string, number[]>();
+  for (const index of firing?.steps ?? []) {
+    for (const recipient of stepRecipients(inbox.escalation[index]!, inbox)) recipients.set(recipient, [...(recipients.get(recipient) ?? []), index]);
+  }
+  for (const recipient of retry?.recipients ?? []) recipients.set(recipient, recipients.get(recipient) ?? retry!.steps);
+  for (const [recipient, steps] of recipients) alerts.push({ inbox, recipient, inquiry: owned, steps });
+  if (firing?.steps.some((index) => inbox.escalation[index]!.updateCustomer) && owned.ack.state !== 'suppressed') holdingUpdates.push(owned);
+
+  if (!firing) return;
+  summary.stepsFired += firing.steps.length;
   const base = { at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference };
+  const events: DomainEvent[] = [];
   if (breaching) {
     summary.breaches++;
     events.push({ ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority } });
   }
   for (const index of firing.steps) {
     const step = inbox.escalation[index]!;
-    events.push({ ...base, type: 'EscalationStepReached', detail: { step: index, after: step.after, repeats: index === position.nextStep ? repeats : 0, recipients: stepRecipients(step, inbox) } });
-  }
-
-  try {
-    const content = renderEscalationAlert(inquiry, inbox, now);
-    await deps.mailer.send({
-      from: inbox.from,
-      to: recipients,
-      replyTo: [inquiry.customer.email],
-      ...content,
-      messageId: newMessageId('alert', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
-      headers: ALERT_HEADERS,
+    events.push({
+      ...base,
+      type: 'EscalationStepReached',
+      detail: { step: index, after: step.after, warning: now < replyBy, repeats: index === position.nextStep ? position.repeats : 0, recipients: stepRecipients(step, inbox) },
     });
-    summary.alertsSent++;
-    deps.log.info('escalation.alerted', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, steps: firing.steps, recipients: recipients.length, breaching });
-  } catch (error) {
-    // Give the step back so a later sweep sends it: the alert is what the whole product exists for.
-    summary.failures++;
-    deps.log.error('escalation.alert_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, steps: firing.steps, error });
-    await deps.store.save(
-      owned,
-      withTimeline(
-        { ...inquiry, version: owned.version, escalation: { ...inquiry.escalation, nextStepAt: new Date(now.getTime() + ALERT_RETRY_MS).toISOString() } },
-        { at: stamp, type: 'alert-failed', note: `Alert for ${stepLabel} could not be sent (${(error as Error).message}); will retry.` },
-      ),
-    );
-    return;
   }
   await publishEvents(deps, events);
+}
+
+/** One mail per recipient and inbox; a failed one is queued on its inquiries for the next sweep, not lost. */
+async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: SweepSummary): Promise<void> {
+  const groups = new Map<string, AlertDuty[]>();
+  for (const duty of duties) {
+    const key = `${duty.inbox.id}\n${duty.recipient.toLowerCase()}`;
+    groups.set(key, [...(groups.get(key) ?? []), duty]);
+  }
+  if (groups.size === 0) return;
+  const [key, base] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('public-url')]);
+  if (!key || !base) deps.log.warn('alert.no_links', { reason: !key ? 'no signing-key secret' : 'no public-url setting' });
+
+  for (const group of groups.values()) {
+    const { inbox, recipient } = group[0]!;
+    const entries: AlertEntry[] = group
+      .sort((a, b) => a.inquiry.replyBy.localeCompare(b.inquiry.replyBy))
+      .map(({ inquiry }) => ({
+        inquiry,
+        ...(key && base
+          ? { links: Object.fromEntries(SNOOZES.map(([action, field]) => [field, `${base.replace(/\/$/, '')}/a/${createActionToken(key, { inquiryId: inquiry.id, action, recipient }, now)}`])) as AlertEntry['links'] }
+          : {}),
+      }));
+    const single = entries.length === 1 ? entries[0]!.inquiry : undefined;
+    try {
+      await deps.mailer.send({
+        from: inbox.from,
+        to: [recipient],
+        // Answering the alert answers the customer — possible only when it is about one customer.
+        ...(single ? { replyTo: [single.customer.email] } : {}),
+        ...renderEscalationAlert(entries, inbox, now),
+        messageId: newMessageId('alert', single?.id ?? 'digest', inbox.from, randomUUID().slice(0, 8)),
+        headers: ALERT_HEADERS,
+      });
+      summary.alertsSent++;
+      deps.log.info('alert.sent', { inboxId: inbox.id, inquiries: entries.length, inquiryIds: entries.map((e) => e.inquiry.id) });
+    } catch (error) {
+      summary.failures++;
+      deps.log.error('alert.failed', { inboxId: inbox.id, inquiryIds: entries.map((e) => e.inquiry.id), error });
+      const retryAt = new Date(now.getTime() + ALERT_RETRY_MS).toISOString();
+      for (const duty of group) {
+        await saveWithRetry(deps, duty.inquiry.id, (current) => {
+          if (current.status !== 'open') return undefined;
+          const queued = current.escalation.alertRetry;
+          return withTimeline(
+            {
+              ...current,
+              escalation: {
+                ...current.escalation,
+                alertRetry: { recipients: [...new Set([...(queued?.recipients ?? []), duty.recipient])], at: retryAt, steps: duty.steps },
+              },
+            },
+            { at: now.toISOString(), type: 'alert-failed', note: `The alert to ${duty.recipient} could not be sent (${(error as Error).message}); it will be sent again.` },
+          );
+        }).catch((saveError: unknown) => deps.log.error('alert.requeue_failed', { inquiryId: duty.inquiry.id, error: saveError }));
+      }
+    }
+  }
+}
+
+/** "We have not forgotten you", threaded under our acknowledgement, with the honest new expectation. */
+async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
+  const inbox = findInbox(deps.config, inquiry.inboxId);
+  const policy = choosePolicy(inbox, { channel: inquiry.channel, email: inquiry.customer.email, subject: inquiry.subject, message: inquiry.message });
+  const expectedBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!);
+  const stamp = now.toISOString();
+  let entry: { type: string; note: string };
+  try {
+    await deps.mailer.send({
+      from: inbox.from,
+      to: [inquiry.customer.email],
+      replyTo: [addressOf(inbox.from)],
+      ...renderHoldingUpdate(inquiry, inbox, expectedBy),
+      messageId: newMessageId('update', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
+      inReplyTo: inquiry.ack.messageId ?? inquiry.sourceMessageId,
+      headers: AUTO_REPLY_HEADERS,
+    });
+    summary.customerUpdates++;
+    entry = { type: 'customer-updated', note: `Holding update sent to ${inquiry.customer.email}: reply now expected by ${formatBusinessTime(expectedBy, inbox.timeZone)}.` };
+    await publishEvents(deps, [
+      { type: 'CustomerUpdated', at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { expectedBy: expectedBy.toISOString() } },
+    ]);
+  } catch (error) {
+    // A courtesy mail: recorded, not retried, so a flaky moment never turns into repeated apologies.
+    summary.failures++;
+    deps.log.error('customer_update.failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, error });
+    entry = { type: 'customer-update-failed', note: `The holding update to the customer could not be sent (${(error as Error).message}).` };
+  }
+  await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, ...entry })).catch((error: unknown) =>
+    deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
+  );
+}
+
+/** Runs `work` over an async source with at most `limit` in flight; stops taking new items once `stop()` says so. */
+async function forEachConcurrently<T>(source: AsyncIterable<T>, limit: number, stop: () => boolean, work: (item: T) => Promise<void>): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for await (const item of source) {
+    if (stop()) break;
+    const task: Promise<void> = work(item).finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
 }

@@ -91,10 +91,12 @@ function statementFor(roleId: string, action: string): Statement {
   return found[0]!;
 }
 
-/** `arn:${Partition}:ses:${Region}:${Account}:identity/x` → `identity/x`. */
+/** `arn:${Partition}:ses:${Region}:${Account}:identity/x` → `identity/x` (a referenced name stays a Ref). */
 function arnTail(arn: unknown): string {
   const parts = (arn as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-  return String(parts.at(-1)).replace(/^:/, '');
+  const last = parts.at(-1);
+  if (typeof last === 'object') return `${String(parts.at(-2)).replace(/^:/, '')}{Ref:${(last as { Ref: string }).Ref}}`;
+  return String(last).replace(/^:/, '');
 }
 
 const tableArn = () => ({ 'Fn::GetAtt': [idOf(stack.table.table), 'Arn'] });
@@ -150,6 +152,7 @@ describe('functions', () => {
             [RUNTIME_ENV.tableName]: { Ref: idOf(stack.table.table) },
             [RUNTIME_ENV.eventBusName]: { Ref: idOf(stack.events.bus) },
             [RUNTIME_ENV.secretsPath]: stack.secrets.path,
+            [RUNTIME_ENV.sesConfigurationSet]: { Ref: stack.getLogicalId(stack.mail.configurationSet) },
             NODE_OPTIONS: '--enable-source-maps',
           }),
         },
@@ -200,7 +203,7 @@ describe('HTTP API', () => {
 
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
-      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered'].sort(),
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}'].sort(),
     );
     expect(ROUTES).toHaveLength(routeKeys.length);
     template.resourcePropertiesCountIs(
@@ -323,7 +326,13 @@ describe('IAM least privilege', () => {
   });
 
   it('lets both functions send raw mail only as the configured senders’ SES identities', () => {
-    const expected = ['identity/acme-plumbing.test', 'identity/hello@acme-plumbing.test', 'identity/hello@north-shore.test', 'identity/north-shore.test'];
+    const expected = [
+      `configuration-set/{Ref:${stack.getLogicalId(stack.mail.configurationSet)}}`,
+      'identity/acme-plumbing.test',
+      'identity/hello@acme-plumbing.test',
+      'identity/hello@north-shore.test',
+      'identity/north-shore.test',
+    ];
     for (const roleId of Object.values(roles())) {
       const statement = statementFor(roleId, 'ses:SendRawEmail');
       expect(asArray(statement.Action)).toEqual(['ses:SendRawEmail']);
@@ -338,6 +347,14 @@ describe('IAM least privilege', () => {
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.events.bus), 'Arn'] });
       expect(statement.Condition).toEqual({ StringEquals: { 'events:source': EVENT_SOURCE } });
     }
+  });
+
+  it('stores the API URL beside the secrets, where the functions read it for links in alerts', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `${stack.secrets.path}/public-url`,
+      Type: 'String',
+      Value: { 'Fn::GetAtt': [idOf(stack.httpApi.api), 'ApiEndpoint'] },
+    });
   });
 
   it('lets both functions read only the secrets under the stack’s own Parameter Store path', () => {
@@ -374,6 +391,40 @@ describe('IAM least privilege', () => {
   });
 });
 
+describe('mail sending and operations', () => {
+  it('sends through a configuration set that suppresses addresses that bounced or complained', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+  });
+
+  it('raises alarms on function errors, a dead-letter queue filling, a sweeper that stopped and SES reputation, to a TLS-only topic the managers are subscribed to', () => {
+    const topicRef = { Ref: idOf(stack.alarms.topic) };
+    const alarm = (props: Record<string, unknown>) =>
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef], EvaluationPeriods: 1, ...props });
+    for (const fn of [stack.httpApiFunction, stack.sweepFunction]) {
+      alarm({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(fn.function) } }], Threshold: 1, TreatMissingData: 'notBreaching' });
+    }
+    alarm({
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(stack.sweepFunction.function) } }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      Period: 600,
+    });
+    alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'QueueName'] } }] });
+    alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.03 });
+    alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0005 });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    for (const email of ['maria@acme-plumbing.test']) template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: topicRef });
+  });
+});
+
 describe('cdk-nag', () => {
   const ACKNOWLEDGED = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
 
@@ -396,9 +447,11 @@ describe('cdk-nag', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-L1',
+      'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
       'Serverless-LambdaDLQ',
       'Serverless-LambdaLatestVersion',
+      'Serverless-SNSRedrivePolicy',
       'Serverless-SQSRedrivePolicy',
     ]);
   });

@@ -58,7 +58,7 @@ export async function realDeps(config = testConfig(), clock: Clock = travellingC
     events,
     clock,
     log: silentLogger,
-    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key' }),
+    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key', WATCHDOG_PUBLIC_URL: 'https://watchdog.test' }),
   };
   return { deps, events, client, tableName, sesEndpoint: inject('sesEndpoint') };
 }

@@ -59,11 +59,24 @@ describe('mail on the wire', () => {
 describe('alert', () => {
   it('tells a manager who, what, how long and lets them reply to the customer', () => {
     const inquiry = anInquiry({ reference: 'ACM-7K3Q9P', receivedAt: '2026-11-23T10:00:00.000Z', replyBy: '2026-11-23T14:00:00.000Z' });
-    const { subject, text } = renderEscalationAlert(inquiry, inbox, new Date('2026-11-23T14:05:00Z'));
+    const { subject, text } = renderEscalationAlert([{ inquiry }], inbox, new Date('2026-11-23T14:05:00Z'));
     expect(subject).toBe('Overdue: Leaking tap — Jane Doe <jane@example.com> has waited 4 hours 5 minutes [ACM-7K3Q9P]');
     expect(text).toContain('Reply by:  Monday 23 November at 14:00 GMT');
     expect(text).toContain('The kitchen tap drips all night.');
-    expect(renderEscalationAlert(inquiry, inbox, new Date('2026-11-23T13:00:00Z')).subject).toMatch(/^Due soon: /);
+    expect(renderEscalationAlert([{ inquiry }], inbox, new Date('2026-11-23T13:00:00Z')).subject).toMatch(/^Due soon: /);
+  });
+
+  it('lists a flood of inquiries in one mail: the most urgent fifty in full, the rest one line each', () => {
+    const entries = Array.from({ length: 120 }, (_, i) => ({
+      inquiry: anInquiry({ reference: `ACM-${String(i).padStart(6, '0')}`, message: 'x'.repeat(2_000) }),
+      links: { answer: `https://w.test/a/${i}`, snooze1h: 'https://w.test/a/s1', snooze4h: 'https://w.test/a/s4' },
+    }));
+    const { subject, text, html } = renderEscalationAlert(entries, inbox, new Date('2026-11-23T14:05:00Z'));
+    expect(subject).toBe('120 inquiries to Acme & Sons need a reply, 120 overdue');
+    expect(text.match(/Mark answered:/g)).toHaveLength(50);
+    expect(text).toContain('And 70 more, most urgent first:');
+    expect(text).toContain('  [ACM-000119] Leaking tap — Jane Doe <jane@example.com>, waiting 4 hours 5 minutes, OVERDUE');
+    expect(text.length + html.length).toBeLessThan(200_000);
   });
 
   it('phrases times and waits for people', () => {

@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { watchdogBundling } from '../infra/constructs/watchdog-function';
+import { loadConfigFile } from '../shared/config/load';
+import { DEMO_CONFIG } from '../infra/local/options';
+import { median } from './stats';
+
+export interface BundleFigures {
+  entry: string;
+  bytes: number;
+  coldLoadMsMedian: number;
+  coldLoadRuns: number[];
+}
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Bundles each function exactly as the stack does (same esbuild options, demo config inlined) and measures a cold
+ * module load: a fresh `node` importing the bundle, median of several runs. The AWS SDK stays external as on
+ * Lambda, where it comes with the runtime; here it loads from node_modules.
+ */
+export async function benchBundles(entries: string[], runs = 7): Promise<BundleFigures[]> {
+  const options = watchdogBundling(loadConfigFile(DEMO_CONFIG));
+  const outDir = join(root, 'bench', 'results', 'bundles');
+  mkdirSync(outDir, { recursive: true });
+  const figures: BundleFigures[] = [];
+  for (const entry of entries) {
+    const outfile = join(outDir, `${entry.replace(/\W+/g, '-')}.mjs`);
+    await build({
+      entryPoints: [join(root, entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: options.target,
+      minify: options.minify,
+      external: options.externalModules,
+      banner: { js: options.banner ?? '' },
+      define: options.define,
+      mainFields: options.mainFields,
+      logLevel: 'silent',
+    });
+    const probe = `const t=performance.now();await import(${JSON.stringify(outfile)});process.stdout.write(String(performance.now()-t));`;
+    const coldLoadRuns = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8' })));
+    figures.push({ entry, bytes: statSync(outfile).size, coldLoadMsMedian: median(coldLoadRuns), coldLoadRuns });
+  }
+  return figures;
+}

@@ -1,0 +1,88 @@
+import { startLocalRuntime } from './local-runtime';
+import { percentile } from './stats';
+
+export interface IngestFigures {
+  channel: 'webhook';
+  concurrency: number;
+  requests: number;
+  perSecond: number;
+  p50ms: number;
+  p95ms: number;
+  p99ms: number;
+  accepted: number;
+  stored: number;
+  acknowledged: number;
+  lost: number;
+}
+
+const config = {
+  inboxes: [
+    {
+      id: 'bench',
+      name: 'Bench Ltd',
+      address: 'in@bench.test',
+      from: 'Bench <in@bench.test>',
+      managers: ['boss@bench.test'],
+      timeZone: 'Europe/London',
+      hours: '24/7',
+      replyWithin: '4h',
+    },
+  ],
+};
+
+/**
+ * Webhook ingest end to end on the local runtime: each request returns once the inquiry is stored and its
+ * acknowledgement sent, so the latency measured is the whole path. Lost = accepted but not stored or not acknowledged.
+ */
+export async function benchIngest(levels: number[], requestsPerLevel: number): Promise<IngestFigures[]> {
+  const runtime = await startLocalRuntime(config, ['--sweep-every', '1h']);
+  const figures: IngestFigures[] = [];
+  try {
+    for (const concurrency of levels) {
+      const latencies: number[] = [];
+      const ids = new Set<string>();
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < requestsPerLevel) {
+            const i = next++;
+            const t0 = performance.now();
+            const response = await fetch(`${runtime.api}/webhooks/bench`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'webhook-id': `c${concurrency}-${i}` },
+              body: JSON.stringify({ name: `Customer ${i}`, email: `c${concurrency}-${i}@example.com`, subject: 'Quote', message: 'How much for a new boiler?' }),
+            });
+            const body = (await response.json()) as { id?: string };
+            latencies.push(performance.now() - t0);
+            if (response.status === 202 && body.id) ids.add(body.id);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      let stored = 0;
+      for (const id of ids) {
+        const response = await fetch(`${runtime.api}/api/inquiries/${id}`, { headers: { authorization: `Bearer ${runtime.apiToken}` } });
+        if (response.status === 200) stored++;
+      }
+      const { emails } = (await (await fetch(`${runtime.ses}/store`)).json()) as { emails: Array<{ destination: { to: string[] } }> };
+      const acknowledged = emails.filter((m) => m.destination.to.some((to) => to.startsWith(`c${concurrency}-`))).length;
+      figures.push({
+        channel: 'webhook',
+        concurrency,
+        requests: requestsPerLevel,
+        perSecond: requestsPerLevel / seconds,
+        p50ms: percentile(latencies, 50),
+        p95ms: percentile(latencies, 95),
+        p99ms: percentile(latencies, 99),
+        accepted: ids.size,
+        stored,
+        acknowledged,
+        lost: requestsPerLevel - Math.min(stored, acknowledged),
+      });
+    }
+  } finally {
+    await runtime.stop();
+  }
+  return figures;
+}

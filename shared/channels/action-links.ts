@@ -1,0 +1,55 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { UnauthorizedError, ValidationError } from '../domain/errors';
+
+/**
+ * One-click links in alerts: `mark answered`, `snooze 1h`, `snooze 4h`. A token names one inquiry and one action
+ * (single purpose), who it was sent to, and when it expires, signed with HMAC-SHA256 under the signing key. The
+ * link shows a confirmation page on GET and acts only on POST, so mail scanners that follow links change nothing.
+ */
+export const LINK_ACTIONS = ['answer', 'snooze-1h', 'snooze-4h'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+/** Links stay usable while an alert is still relevant, and no longer. */
+const VALIDITY_MS: Record<LinkAction, number> = { answer: 14 * 86_400_000, 'snooze-1h': 2 * 86_400_000, 'snooze-4h': 2 * 86_400_000 };
+/** Domain separation: the signing key signs other things (form stamps) that must never pass as links. */
+const PURPOSE = 'inquiry-watchdog/action-link/v1';
+
+const PayloadSchema = z.object({ i: z.string().min(1), a: z.enum(LINK_ACTIONS), r: z.string(), e: z.number().int() });
+
+export interface ActionLink {
+  inquiryId: string;
+  action: LinkAction;
+  /** The alert recipient the link was made for (recorded as who answered). */
+  recipient: string;
+  expiresAt: Date;
+}
+
+const sign = (key: string, payload: string) => createHmac('sha256', key).update(`${PURPOSE}\n${payload}`).digest('base64url');
+
+export function createActionToken(key: string, link: Omit<ActionLink, 'expiresAt'>, now: Date): string {
+  const payload = Buffer.from(
+    JSON.stringify({ i: link.inquiryId, a: link.action, r: link.recipient, e: Math.floor((now.getTime() + VALIDITY_MS[link.action]) / 1000) }),
+  ).toString('base64url');
+  return `${payload}.${sign(key, payload)}`;
+}
+
+/** Checks signature (constant time) and expiry; a tampered, truncated or foreign token is an UnauthorizedError. */
+export function verifyActionToken(key: string, token: string, now: Date): ActionLink {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) throw new UnauthorizedError('This link is incomplete. Copy the whole link from the email.');
+  const expected = Buffer.from(sign(key, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new UnauthorizedError('This link is not valid. Use the link from the email as it is.');
+  let parsed;
+  try {
+    parsed = PayloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    throw new ValidationError('This link is not valid.');
+  }
+  const expiresAt = new Date(parsed.e * 1000);
+  if (expiresAt <= now) throw new LinkExpiredError('This link has expired. Open the inquiry from a newer alert.');
+  return { inquiryId: parsed.i, action: parsed.a, recipient: parsed.r, expiresAt };
+}
+
+export class LinkExpiredError extends UnauthorizedError {}

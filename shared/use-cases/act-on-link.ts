@@ -1,0 +1,33 @@
+import { verifyActionToken, type ActionLink } from '../channels/action-links';
+import { RetryableError } from '../domain/errors';
+import type { Inquiry } from '../domain/inquiry';
+import type { Deps } from '../ports/deps';
+import { getInquiry } from './get-inquiry';
+import { recordAnswer } from './record-answer';
+import { snoozeInquiry } from './snooze-inquiry';
+
+const SNOOZE_MS = { 'snooze-1h': 3_600_000, 'snooze-4h': 4 * 3_600_000 } as const;
+
+async function verify(deps: Deps, token: string): Promise<ActionLink> {
+  const key = await deps.secrets.get('signing-key');
+  if (!key) throw new RetryableError('One-click links are not configured (no signing-key secret)');
+  return verifyActionToken(key, token, deps.clock.now());
+}
+
+/** GET of a one-click link: what it would do, to which inquiry — nothing changes yet. */
+export async function previewLink(deps: Deps, token: string): Promise<{ link: ActionLink; inquiry: Inquiry }> {
+  const link = await verify(deps, token);
+  return { link, inquiry: await getInquiry(deps, link.inquiryId) };
+}
+
+/** POST of a one-click link: the action itself, on behalf of the alert recipient it was made for. */
+export async function actOnLink(deps: Deps, token: string): Promise<{ link: ActionLink; inquiry: Inquiry; changed: boolean }> {
+  const link = await verify(deps, token);
+  if (link.action === 'answer') {
+    const { inquiry, changed } = await recordAnswer(deps, link.inquiryId, { by: link.recipient, via: 'link' });
+    return { link, inquiry, changed };
+  }
+  const before = await getInquiry(deps, link.inquiryId);
+  const inquiry = await snoozeInquiry(deps, link.inquiryId, { ms: SNOOZE_MS[link.action], by: link.recipient });
+  return { link, inquiry, changed: inquiry.version !== before.version };
+}
