@@ -104,6 +104,12 @@ export const AckTemplatesSchema = z.strictObject({
   html: ackTemplate('html', 'HTML body template; every {{placeholder}} is HTML-escaped, and {{{…}}} is refused.'),
 });
 
+/** A cap on acknowledgements to one address: `count` per wall-clock window `per`. */
+const AckLimitSchema = z.strictObject({
+  count: z.int().min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' }),
+  per: DurationSchema,
+});
+
 export const AcknowledgementSchema = z
   .strictObject({
     ...AckTemplatesSchema.shape,
@@ -111,13 +117,9 @@ export const AcknowledgementSchema = z
       .strictObject({ email: AckTemplatesSchema.optional(), form: AckTemplatesSchema.optional(), webhook: AckTemplatesSchema.optional() })
       .optional()
       .describe("Templates for one channel only; they win over the inbox's."),
-    limit: z
-      .strictObject({
-        count: z.int().min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' }),
-        per: DurationSchema,
-      })
-      .optional()
-      .describe('At most `count` acknowledgements to one address from this inbox `per` window (default 1 per "24h"); a global cap of 10 per 3 hours across inboxes applies regardless.'),
+    limit: AckLimitSchema.optional().describe(
+      'At most `count` acknowledgements to one address from this inbox `per` window (default 1 per "24h"); the global cap across inboxes applies as well.',
+    ),
     clock: z.enum(['24h', '12h']).optional().describe('How times are written to customers: "16:00" (24h, default) or "4 pm" (12h).'),
   })
   .describe('The acknowledgement customers get: templates, the per-address cap, the clock style.');
@@ -159,6 +161,14 @@ export const WatchdogConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
     inboxes: z.array(InboxSchema).min(1, { error: 'configure at least one inbox' }),
+    acknowledgement: z
+      .strictObject({
+        globalLimit: AckLimitSchema.optional().describe(
+          'At most `count` acknowledgements to one address from all inboxes together `per` window (default 3 per "24h"), so several public forms cannot be used to mail-bomb one address.',
+        ),
+      })
+      .optional()
+      .describe('Settings of acknowledgements that span every inbox.'),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();

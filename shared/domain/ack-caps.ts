@@ -4,7 +4,7 @@ import { durationMs, formatDuration, type Duration } from './duration';
  * Caps on acknowledgements per recipient. A public form or an open webhook lets anyone type someone else's address,
  * so without caps the watchdog could be used to mail-bomb a third party: at most `count` acknowledgements per
  * address from one inbox in a window (default 1 in 24 hours), and a global cap per address across all inboxes
- * (10 in 3 hours, as FreeScout does) that no inbox setting can lift.
+ * (default 3 in 24 hours) that no inbox setting can lift.
  */
 export interface AckLimit {
   count: number;
@@ -12,7 +12,7 @@ export interface AckLimit {
 }
 
 export const DEFAULT_INBOX_ACK_LIMIT: AckLimit = { count: 1, per: { amount: 24, unit: 'h' } };
-export const GLOBAL_ACK_LIMIT: AckLimit = { count: 10, per: { amount: 180, unit: 'm' } };
+export const DEFAULT_GLOBAL_ACK_LIMIT: AckLimit = { count: 3, per: { amount: 24, unit: 'h' } };
 
 /** One acknowledgement sent (or being sent) to an address: the log the caps count. */
 export interface AckLogEntry {
@@ -36,7 +36,7 @@ const windowMs = (limit: AckLimit) => durationMs(limit.per);
  */
 export function decideAck(
   log: readonly AckLogEntry[],
-  request: { inboxId: string; inquiryId: string; now: Date; inboxLimit: AckLimit; keepForMs: number },
+  request: { inboxId: string; inquiryId: string; now: Date; inboxLimit: AckLimit; globalLimit: AckLimit; keepForMs: number },
 ): CapDecision {
   const now = request.now.getTime();
   const recent = log.filter((entry) => now - Date.parse(entry.at) < request.keepForMs);
@@ -47,15 +47,15 @@ export function decideAck(
   if (sameInbox.length >= request.inboxLimit.count) {
     return { allowed: false, scope: 'inbox', reason: `this address already had ${describe(request.inboxLimit)} from this inbox` };
   }
-  if (within(GLOBAL_ACK_LIMIT).length >= GLOBAL_ACK_LIMIT.count) {
-    return { allowed: false, scope: 'global', reason: `this address already had ${describe(GLOBAL_ACK_LIMIT)} from all inboxes together` };
+  if (within(request.globalLimit).length >= request.globalLimit.count) {
+    return { allowed: false, scope: 'global', reason: `this address already had ${describe(request.globalLimit)} from all inboxes together` };
   }
   return { allowed: true, entries: [...recent, { inboxId: request.inboxId, inquiryId: request.inquiryId, at: request.now.toISOString() }], changed: true };
 }
 
 /** How long the log must remember a send: the longest window any cap looks back over. */
-export function ackLogRetentionMs(inboxLimits: readonly AckLimit[]): number {
-  return Math.max(windowMs(GLOBAL_ACK_LIMIT), ...inboxLimits.map(windowMs));
+export function ackLogRetentionMs(limits: readonly AckLimit[]): number {
+  return Math.max(...limits.map(windowMs));
 }
 
 function describe(limit: AckLimit): string {

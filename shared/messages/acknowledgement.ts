@@ -72,6 +72,9 @@ export interface RenderedMail {
   html: string;
 }
 
+/** Longest customer subject we repeat; a pasted essay must not become a subject line. */
+const MAX_SUBJECT = 150;
+
 const DEFAULT_SUBJECT = 'We have your message: {{topic}} [{{reference}}]';
 /** Mail threads under the customer's own: their subject, as a reply, tagged with the reference. */
 const DEFAULT_EMAIL_SUBJECT = '{{#if subject}}{{replySubject}}{{else}}We have your message{{/if}} [{{reference}}]';
@@ -193,7 +196,7 @@ export function ackView(inquiry: Inquiry, inbox: InboxConfig, context: AckContex
   const clock: ClockStyle = inbox.acknowledgement?.clock ?? '24h';
   const phrase = { timeZone: inbox.timeZone, now: context.now, customerTimeZone: customerTimeZone(inquiry), clock };
   const closure = closureAt(calendar, context.now);
-  const subject = headerSafe(inquiry.subject ?? '');
+  const subject = summarize(headerSafe(inquiry.subject ?? ''), MAX_SUBJECT);
   const summary = headerSafe(summarize(inquiry.message));
   const open = context.history.filter((other) => other.status === 'open' && other.id !== inquiry.id);
   const openInquiries = open.map((other) => ({ reference: other.reference, topic: topicOf(other) }));
@@ -259,7 +262,9 @@ export function renderAcknowledgement(inquiry: Inquiry, inbox: InboxConfig, cont
     }
   };
   const defaultSubject = inquiry.channel === 'email' ? DEFAULT_EMAIL_SUBJECT : DEFAULT_SUBJECT;
-  const subject = headerSafe(render('subject', sources.subject, () => template('subject', defaultSubject)(view)));
+  const rendered = headerSafe(render('subject', sources.subject, () => template('subject', defaultSubject)(view)));
+  // The reference tag is how a reply finds its inquiry when a mail client drops In-Reply-To: never without it.
+  const subject = rendered.includes(inquiry.reference) ? rendered : `${rendered} [${inquiry.reference}]`;
   const text = render('text', sources.text, () => template('text', DEFAULT_TEXT)(view));
   const html = sources.html === undefined ? htmlFromText(text) : render('html', sources.html, () => htmlFromText(text));
   return { subject, text, html, fallbacks };
@@ -278,7 +283,7 @@ ${paragraphs.join('\n')}
 }
 
 function topicOf(inquiry: Inquiry): string {
-  return headerSafe(inquiry.subject?.trim() || summarize(inquiry.message) || 'your inquiry');
+  return headerSafe(summarize(inquiry.subject ?? '', MAX_SUBJECT) || summarize(inquiry.message) || 'your inquiry');
 }
 
 /**

@@ -48,6 +48,11 @@ export function personName(displayName: string | undefined, email?: string): Per
   return fromDisplayName(displayName) ?? fromLocalPart(email) ?? {};
 }
 
+/** The name to greet someone by, if there is one we would be comfortable with (alerts, holding updates). */
+export function firstNameOf(displayName: string | undefined, email?: string): string | undefined {
+  return personName(displayName, email).greetAs;
+}
+
 /** "Hi Jane" / "Hello": how a message opens, never with an address or garbage in it. */
 export function greetingFor(name: PersonName): string {
   return name.greetAs ? `Hi ${name.greetAs}` : 'Hello';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { findInbox } from '../config/inboxes';
-import type { InboxConfig } from '../config/schema';
-import { DEFAULT_INBOX_ACK_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
+import type { InboxConfig, WatchdogConfig } from '../config/schema';
+import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
 import { parseDuration } from '../domain/duration';
 import { RetryableError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
-import { addressOf, newMessageId } from '../messages/addresses';
+import { addressOf, newMessageId, threadableMessageId } from '../messages/addresses';
 import type { Deps } from '../ports/deps';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -62,7 +62,8 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
       replyTo: [addressOf(inbox.from)],
       ...content,
       messageId,
-      inReplyTo: claimed.sourceMessageId,
+      // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
+      inReplyTo: threadableMessageId(claimed.sourceMessageId),
       headers: AUTO_REPLY_HEADERS,
     }));
   } catch (error) {
@@ -111,18 +112,20 @@ export async function expireStaleClaim(deps: Deps, inquiry: Inquiry): Promise<In
   return saved ?? inquiry;
 }
 
-function inboxLimit(inbox: InboxConfig): AckLimit {
-  const limit = inbox.acknowledgement?.limit;
-  return limit ? { count: limit.count, per: parseDuration(limit.per)! } : DEFAULT_INBOX_ACK_LIMIT;
+function limitOf(limit: { count: number; per: string } | undefined, fallback: AckLimit): AckLimit {
+  return limit ? { count: limit.count, per: parseDuration(limit.per)! } : fallback;
 }
+const inboxLimit = (inbox: InboxConfig) => limitOf(inbox.acknowledgement?.limit, DEFAULT_INBOX_ACK_LIMIT);
+const globalLimit = (config: WatchdogConfig) => limitOf(config.acknowledgement?.globalLimit, DEFAULT_GLOBAL_ACK_LIMIT);
 
 /** Counts this acknowledgement against the recipient's caps, or says which cap forbids it. */
 async function reserveAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<CapDecision> {
   const address = capAddress(inquiry.customer.email);
-  const keepForMs = ackLogRetentionMs(deps.config.inboxes.map(inboxLimit));
+  const limits = { inboxLimit: inboxLimit(inbox), globalLimit: globalLimit(deps.config) };
+  const keepForMs = ackLogRetentionMs([limits.globalLimit, ...deps.config.inboxes.map(inboxLimit)]);
   for (let round = 0; round < CAP_ATTEMPTS; round++) {
     const log = await deps.store.getAckLog(address);
-    const decision = decideAck(log.entries, { inboxId: inbox.id, inquiryId: inquiry.id, now, inboxLimit: inboxLimit(inbox), keepForMs });
+    const decision = decideAck(log.entries, { inboxId: inbox.id, inquiryId: inquiry.id, now, ...limits, keepForMs });
     if (!decision.allowed || !decision.changed) return decision;
     if (await deps.store.saveAckLog(address, log, decision.entries, new Date(now.getTime() + keepForMs))) return decision;
   }
