@@ -101,15 +101,21 @@ export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reas
 export async function expireStaleClaim(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
   const now = deps.clock.now();
   if (inquiry.ack.state !== 'claimed' || !inquiry.ack.retryAt || Date.parse(inquiry.ack.retryAt) > now.getTime()) return inquiry;
-  deps.log.warn('ack.unknown', { inquiryId: inquiry.id, inboxId: inquiry.inboxId });
+  const reason = 'the sending process stopped before confirming';
   const saved = await deps.store.save(
     inquiry,
     withTimeline(
-      { ...inquiry, ack: { state: 'unknown', attempts: inquiry.ack.attempts, reason: 'the sending process stopped before confirming' } },
+      { ...inquiry, ack: { state: 'unknown', attempts: inquiry.ack.attempts, reason } },
       { at: now.toISOString(), type: 'ack-unknown', note: 'The acknowledgement may or may not have been sent (the sender stopped mid-send); not re-sent to avoid a duplicate.' },
     ),
   );
-  return saved ?? inquiry;
+  if (!saved) return (await deps.store.get(inquiry.id)) ?? inquiry;
+  // Reported, not resent: a person can check the mail log and write to the customer if need be.
+  deps.log.warn('ack.unknown', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, claimedUntil: inquiry.ack.retryAt });
+  await publishEvents(deps, [
+    { type: 'AcknowledgementUncertain', at: now.toISOString(), inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, attempts: inquiry.ack.attempts } },
+  ]);
+  return saved;
 }
 
 function limitOf(limit: { count: number; per: string } | undefined, fallback: AckLimit): AckLimit {
@@ -153,6 +159,11 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
           },
         ),
   );
+  if (after && giveUp) {
+    await publishEvents(deps, [
+      { type: 'AcknowledgementFailed', at: now.toISOString(), inquiryId: claimed.id, inboxId: claimed.inboxId, reference: claimed.reference, detail: { attempts, error: error.message } },
+    ]);
+  }
   return after ?? before;
 }
 
