@@ -2,6 +2,7 @@ import { IANAZone, DateTime } from 'luxon';
 import * as z from 'zod';
 import { parseWeeklyHours } from '../domain/business-hours';
 import { parseDuration } from '../domain/duration';
+import { ackTemplateProblems, type AckTemplateKind } from '../messages/acknowledgement';
 
 /**
  * The user's configuration file (DESIGN.md §2). Field names are a contract with users: extend, never rename.
@@ -87,6 +88,42 @@ export const PolicySchema = z.strictObject({
   priority: z.enum(PRIORITIES).optional(),
 });
 
+/** A Handlebars template of the acknowledgement, checked at load: it must parse and use only known placeholders. */
+const ackTemplate = (kind: AckTemplateKind, description: string) =>
+  z
+    .string()
+    .superRefine((source, ctx) => {
+      for (const message of ackTemplateProblems(source, kind)) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional()
+    .describe(description);
+
+export const AckTemplatesSchema = z.strictObject({
+  subject: ackTemplate('subject', 'Subject template, e.g. "Thanks, {{firstName}}: {{topic}} [{{reference}}]". Line breaks are removed.'),
+  text: ackTemplate('text', 'Plain-text body template (README: placeholders). Without an html template, the HTML part is this text, escaped.'),
+  html: ackTemplate('html', 'HTML body template; every {{placeholder}} is HTML-escaped, and {{{…}}} is refused.'),
+});
+
+/** A cap on acknowledgements to one address: `count` per wall-clock window `per`. */
+const AckLimitSchema = z.strictObject({
+  count: z.int().min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' }),
+  per: DurationSchema,
+});
+
+export const AcknowledgementSchema = z
+  .strictObject({
+    ...AckTemplatesSchema.shape,
+    channels: z
+      .strictObject({ email: AckTemplatesSchema.optional(), form: AckTemplatesSchema.optional(), webhook: AckTemplatesSchema.optional() })
+      .optional()
+      .describe("Templates for one channel only; they win over the inbox's."),
+    limit: AckLimitSchema.optional().describe(
+      'At most `count` acknowledgements to one address from this inbox `per` window (default 1 per "24h"); the global cap across inboxes applies as well.',
+    ),
+    clock: z.enum(['24h', '12h']).optional().describe('How times are written to customers: "16:00" (24h, default) or "4 pm" (12h).'),
+  })
+  .describe('The acknowledgement customers get: templates, the per-address cap, the clock style.');
+
 export const DEFAULT_ESCALATION: Array<z.infer<typeof EscalationStepSchema>> = [
   { after: '75%', notify: 'team' },
   { after: '100%', notify: 'managers' },
@@ -111,6 +148,7 @@ export const InboxSchema = z.strictObject({
   replyWithin: DurationSchema.describe('Promised reply time in business time: "90s", "15m", "4h", or "2d" (business days).'),
   escalation: z.array(EscalationStepSchema).min(1).default(DEFAULT_ESCALATION).describe('The ladder: who hears about an unanswered inquiry, and when.'),
   policies: z.array(PolicySchema).default([]).describe('Overrides of replyWithin and priority; the first matching policy wins.'),
+  acknowledgement: AcknowledgementSchema.optional(),
   forms: z
     .strictObject({
       thankYouUrl: z.url().optional(),
@@ -123,6 +161,14 @@ export const WatchdogConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
     inboxes: z.array(InboxSchema).min(1, { error: 'configure at least one inbox' }),
+    acknowledgement: z
+      .strictObject({
+        globalLimit: AckLimitSchema.optional().describe(
+          'At most `count` acknowledgements to one address from all inboxes together `per` window (default 3 per "24h"), so several public forms cannot be used to mail-bomb one address.',
+        ),
+      })
+      .optional()
+      .describe('Settings of acknowledgements that span every inbox.'),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -147,5 +193,6 @@ export type WatchdogConfig = z.infer<typeof WatchdogConfigSchema>;
 export type InboxConfig = z.infer<typeof InboxSchema>;
 export type EscalationStepConfig = z.infer<typeof EscalationStepSchema>;
 export type PolicyConfig = z.infer<typeof PolicySchema>;
+export type AckTemplates = z.infer<typeof AckTemplatesSchema>;
 export type Priority = (typeof PRIORITIES)[number];
 export type Channel = (typeof CHANNELS)[number];

@@ -96,12 +96,16 @@ export function parseWeeklyHours(spec: HoursSpec): { hours: WeeklyHours; problem
   return { hours, problems };
 }
 
-/** Formats open hours for people: "Mon–Fri 08:00–18:00, Sat 09:00–12:00". */
-export function describeWeeklyHours(hours: WeeklyHours): string {
-  const fmt = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/**
+ * Formats open hours for people: "Mon–Fri 08:00–18:00; Sat 09:00–12:00". `fmt` writes one time of day (minutes
+ * since midnight), for messages that use a 12-hour clock.
+ */
+export function describeWeeklyHours(hours: WeeklyHours, fmt: (minute: number) => string = hhmm): string {
   const label = (day: number) => DAY_NAMES[day - 1]!.charAt(0).toUpperCase() + DAY_NAMES[day - 1]!.slice(1);
-  const text = (day: number) => hours[day as keyof WeeklyHours].map((i) => `${fmt(i.start)}–${fmt(i.end)}`).join(', ');
-  if ([1, 2, 3, 4, 5, 6, 7].every((d) => text(d) === '00:00–24:00')) return 'around the clock, every day';
+  const text = (day: number, f = fmt) => hours[day as keyof WeeklyHours].map((i) => `${f(i.start)}–${f(i.end)}`).join(', ');
+  if ([1, 2, 3, 4, 5, 6, 7].every((d) => text(d, hhmm) === '00:00–24:00')) return 'around the clock, every day';
   const groups: Array<{ from: number; to: number; text: string }> = [];
   for (let day = 1; day <= 7; day++) {
     const t = text(day);

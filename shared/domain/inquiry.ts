@@ -50,7 +50,10 @@ export interface Inquiry {
     attempts: number;
     /** When the sweeper should look at the acknowledgement again (retry a pending one, expire a stale claim). */
     retryAt?: string;
+    /** Our own Message-ID of the acknowledgement. */
     messageId?: string;
+    /** The id SES returned; SES rewrites the Message-ID to `<{this}@{region}.amazonses.com>`, so replies cite this. */
+    providerMessageId?: string;
     sentAt?: string;
     reason?: string;
   };

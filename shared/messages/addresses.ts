@@ -11,3 +11,14 @@ export function domainOf(mailbox: string): string {
 export function newMessageId(kind: string, inquiryId: string, fromMailbox: string, unique: string): string {
   return `<${kind}.${inquiryId}.${unique}@${domainOf(fromMailbox)}>`;
 }
+
+/**
+ * A Message-ID fit to repeat in In-Reply-To / References: one `<local@domain>` without spaces, line breaks or
+ * further angle brackets (it came from a customer's mail, so it is their input); undefined otherwise.
+ */
+export function threadableMessageId(messageId: string | undefined): string | undefined {
+  const trimmed = messageId?.trim();
+  if (!trimmed || trimmed.length > 250) return undefined;
+  const bare = trimmed.replace(/^<|>$/g, '');
+  return /^[^\s<>()\[\]\\,;:"@]+@[^\s<>()\[\]\\,;:"@]+$/.test(bare) ? `<${bare}>` : undefined;
+}

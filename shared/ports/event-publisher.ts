@@ -3,6 +3,8 @@ export type DomainEventType =
   | 'InquiryReceived'
   | 'InquiryAcknowledged'
   | 'AcknowledgementSuppressed'
+  | 'AcknowledgementUncertain'
+  | 'AcknowledgementFailed'
   | 'EscalationStepReached'
   | 'DeadlineBreached'
   | 'InquiryAnswered'

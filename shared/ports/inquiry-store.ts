@@ -1,3 +1,4 @@
+import type { AckLogEntry } from '../domain/ack-caps';
 import type { Inquiry } from '../domain/inquiry';
 
 /**
@@ -11,7 +12,16 @@ import type { Inquiry } from '../domain/inquiry';
  * 5. what is due now                      → Query the sparse `due` index, DUE#<shard> with dueSk <= now, every shard;
  *                                           only inquiries with something left to do carry the due attributes
  * 6. open inquiries of an inbox by deadline → Query gsi2 OPEN#<inbox>; answered ones by time → gsi2 ANSWERED#<inbox>
+ * 7. acknowledgements recently sent to an address, across inboxes (the caps) → GetItem ACKLOG#<address>: one small
+ *                                           item per mailbox, replaced with a version condition, expiring by TTL
+ *                                           once its newest entry is older than the longest cap window
  */
+/** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
+export interface AckLog {
+  entries: AckLogEntry[];
+  version: number;
+}
+
 export interface InquiryStore {
   /** Creates the inquiry unless this delivery was seen before; then returns the inquiry it created. */
   create(inquiry: Inquiry): Promise<{ created: boolean; inquiry: Inquiry }>;
@@ -27,6 +37,13 @@ export interface InquiryStore {
   findByMessageId(messageId: string): Promise<Inquiry | undefined>;
   customerHistory(inboxId: string, email: string, limit: number): Promise<Inquiry[]>;
   listOpen(inboxId: string, limit: number): Promise<Inquiry[]>;
+  /** The acknowledgements sent to an address (as `capAddress` gives it) that the caps still count. */
+  getAckLog(address: string): Promise<AckLog>;
+  /**
+   * Replaces the log read as `before` with `entries` (forgotten after `expiresAt`); false when someone else
+   * changed it first — the caller re-reads and decides again, so two concurrent sends cannot both pass a cap.
+   */
+  saveAckLog(address: string, before: AckLog, entries: AckLogEntry[], expiresAt: Date): Promise<boolean>;
   /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
   findDue(now: Date): AsyncIterable<Inquiry>;
 }

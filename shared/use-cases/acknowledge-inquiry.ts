@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { findInbox } from '../config/inboxes';
+import type { InboxConfig, WatchdogConfig } from '../config/schema';
+import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
+import { parseDuration } from '../domain/duration';
+import { RetryableError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
-import { addressOf, newMessageId } from '../messages/addresses';
+import { addressOf, newMessageId, threadableMessageId } from '../messages/addresses';
 import type { Deps } from '../ports/deps';
 import { publishEvents } from './publish';
+import { saveWithRetry } from './save-with-retry';
 
 /** Mail headers every automatic reply carries (RFC 3834), so other robots do not answer it. */
 export const AUTO_REPLY_HEADERS = {
@@ -17,11 +22,16 @@ export const AUTO_REPLY_HEADERS = {
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 /** Retries of a failed send back off: 1, 2, 4, 8 … minutes, at most an hour; after this many, give up and say so. */
 const MAX_ATTEMPTS = 8;
+/** Earlier inquiries read to recognise a returning customer and link their open ones. */
+const HISTORY_LIMIT = 10;
+/** Rounds of read-decide-write on an address's acknowledgement log before calling it a transient conflict. */
+const CAP_ATTEMPTS = 5;
 
 /**
- * Sends the acknowledgement at most once: claim it (a conditional save only one process can win), send, record.
- * A send that fails cleanly releases the claim for a later retry by the sweeper; a process that dies mid-send
- * leaves the claim behind, and the sweeper marks it `unknown` rather than risk a second mail.
+ * Sends the acknowledgement at most once: claim it (a conditional save only one process can win), check the
+ * recipient's caps, send, record. A send that fails cleanly releases the claim for a later retry by the sweeper;
+ * a process that dies mid-send leaves the claim behind, and the sweeper marks it `unknown` rather than risk a
+ * second mail. A capped acknowledgement is `suppressed` with its reason — never an error to the caller.
  */
 export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
   if (inquiry.ack.state !== 'pending') return inquiry;
@@ -35,65 +45,178 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   if (!claimed) return (await deps.store.get(inquiry.id)) ?? inquiry;
 
   const messageId = newMessageId('ack', inquiry.id, inbox.from, randomUUID().slice(0, 8));
-  const content = renderAcknowledgement(claimed, inbox);
+  let providerMessageId: string;
+  let linked: Inquiry[];
   try {
-    const { providerMessageId } = await deps.mailer.send({
+    const cap = await reserveAcknowledgement(deps, claimed, inbox, now);
+    if (!cap.allowed) return await suppressAcknowledgement(deps, claimed, cap.reason, { scope: cap.scope });
+    const history = (await deps.store.customerHistory(inbox.id, claimed.customer.email, HISTORY_LIMIT)).filter(
+      (other) => other.id !== claimed.id && other.receivedAt <= claimed.receivedAt,
+    );
+    linked = history.filter((other) => other.status === 'open');
+    const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
+    if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
+    ({ providerMessageId } = await deps.mailer.send({
       from: inbox.from,
       to: [claimed.customer.email],
       replyTo: [addressOf(inbox.from)],
       ...content,
       messageId,
-      inReplyTo: claimed.sourceMessageId,
+      // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
+      inReplyTo: threadableMessageId(claimed.sourceMessageId),
       headers: AUTO_REPLY_HEADERS,
-    });
-    const sent = await deps.store.save(
-      claimed,
-      withTimeline(
-        { ...claimed, ack: { state: 'sent', attempts, messageId, sentAt: now.toISOString() } },
-        { at: now.toISOString(), type: 'acknowledged', note: `Acknowledgement sent to ${claimed.customer.email}.` },
-      ),
-    );
-    await deps.store.linkMessageId(messageId, inquiry.id);
-    deps.log.info('ack.sent', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, providerMessageId });
-    await publishEvents(deps, [
-      { type: 'InquiryAcknowledged', at: now.toISOString(), inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { messageId } },
-    ]);
-    return sent ?? (await deps.store.get(inquiry.id)) ?? claimed;
+    }));
   } catch (error) {
-    const giveUp = attempts >= MAX_ATTEMPTS;
-    const retryAt = new Date(now.getTime() + Math.min(60, 2 ** (attempts - 1)) * 60_000).toISOString();
-    deps.log.error('ack.failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, attempts, giveUp, error });
-    const released = await deps.store.save(
-      claimed,
-      withTimeline(
-        {
-          ...claimed,
-          ack: giveUp
-            ? { state: 'failed', attempts, reason: `sending failed ${attempts} times` }
-            : { state: 'pending', attempts, retryAt, reason: (error as Error).message },
-        },
-        {
-          at: now.toISOString(),
-          type: giveUp ? 'ack-abandoned' : 'ack-failed',
-          note: giveUp ? `Acknowledgement could not be sent after ${attempts} attempts.` : `Acknowledgement failed (${(error as Error).message}); will retry.`,
-        },
-      ),
-    );
-    return released ?? claimed;
+    return releaseClaim(deps, claimed, attempts, error as Error);
   }
+  return recordSent(deps, claimed, { attempts, messageId, providerMessageId, linked });
+}
+
+/**
+ * Marks an inquiry's acknowledgement as not to be sent, with the reason (a cap, or a channel's own judgement such
+ * as an auto-reply that must not be answered), in its timeline and as an `AcknowledgementSuppressed` event.
+ */
+export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reason: string, detail: Record<string, unknown> = {}): Promise<Inquiry> {
+  const at = deps.clock.now().toISOString();
+  const { before, after } = await saveWithRetry(deps, inquiry.id, (current) =>
+    current.ack.state === 'pending' || current.ack.state === 'claimed'
+      ? withTimeline(
+          { ...current, ack: { state: 'suppressed', attempts: current.ack.attempts, reason } },
+          { at, type: 'ack-suppressed', note: `No acknowledgement sent: ${reason}.` },
+        )
+      : undefined,
+  );
+  if (!after) return before;
+  // A global cap means someone is using the forms of several inboxes against one address: worth a warning.
+  const fields = { inquiryId: inquiry.id, inboxId: inquiry.inboxId, reason, ...detail };
+  if (detail.scope === 'global') deps.log.warn('ack.suppressed', fields);
+  else deps.log.info('ack.suppressed', fields);
+  await publishEvents(deps, [
+    { type: 'AcknowledgementSuppressed', at, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, ...detail } },
+  ]);
+  return after;
 }
 
 /** A claim older than its timeout belongs to a process that died mid-send: record that, never re-send blindly. */
 export async function expireStaleClaim(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
   const now = deps.clock.now();
   if (inquiry.ack.state !== 'claimed' || !inquiry.ack.retryAt || Date.parse(inquiry.ack.retryAt) > now.getTime()) return inquiry;
-  deps.log.warn('ack.unknown', { inquiryId: inquiry.id, inboxId: inquiry.inboxId });
+  const reason = 'the sending process stopped before confirming';
   const saved = await deps.store.save(
     inquiry,
     withTimeline(
-      { ...inquiry, ack: { state: 'unknown', attempts: inquiry.ack.attempts, reason: 'the sending process stopped before confirming' } },
+      { ...inquiry, ack: { state: 'unknown', attempts: inquiry.ack.attempts, reason } },
       { at: now.toISOString(), type: 'ack-unknown', note: 'The acknowledgement may or may not have been sent (the sender stopped mid-send); not re-sent to avoid a duplicate.' },
     ),
   );
-  return saved ?? inquiry;
+  if (!saved) return (await deps.store.get(inquiry.id)) ?? inquiry;
+  // Reported, not resent: a person can check the mail log and write to the customer if need be.
+  deps.log.warn('ack.unknown', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, claimedUntil: inquiry.ack.retryAt });
+  await publishEvents(deps, [
+    { type: 'AcknowledgementUncertain', at: now.toISOString(), inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, attempts: inquiry.ack.attempts } },
+  ]);
+  return saved;
+}
+
+function limitOf(limit: { count: number; per: string } | undefined, fallback: AckLimit): AckLimit {
+  return limit ? { count: limit.count, per: parseDuration(limit.per)! } : fallback;
+}
+const inboxLimit = (inbox: InboxConfig) => limitOf(inbox.acknowledgement?.limit, DEFAULT_INBOX_ACK_LIMIT);
+const globalLimit = (config: WatchdogConfig) => limitOf(config.acknowledgement?.globalLimit, DEFAULT_GLOBAL_ACK_LIMIT);
+
+/** Counts this acknowledgement against the recipient's caps, or says which cap forbids it. */
+async function reserveAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<CapDecision> {
+  const address = capAddress(inquiry.customer.email);
+  const limits = { inboxLimit: inboxLimit(inbox), globalLimit: globalLimit(deps.config) };
+  const keepForMs = ackLogRetentionMs([limits.globalLimit, ...deps.config.inboxes.map(inboxLimit)]);
+  for (let round = 0; round < CAP_ATTEMPTS; round++) {
+    const log = await deps.store.getAckLog(address);
+    const decision = decideAck(log.entries, { inboxId: inbox.id, inquiryId: inquiry.id, now, ...limits, keepForMs });
+    if (!decision.allowed || !decision.changed) return decision;
+    if (await deps.store.saveAckLog(address, log, decision.entries, new Date(now.getTime() + keepForMs))) return decision;
+  }
+  throw new RetryableError(`the acknowledgement log of ${address} kept changing`);
+}
+
+/** Gives a claim back after a clean failure: retried later with back-off, or abandoned after MAX_ATTEMPTS. */
+async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, error: Error): Promise<Inquiry> {
+  const now = deps.clock.now();
+  const giveUp = attempts >= MAX_ATTEMPTS;
+  const retryAt = new Date(now.getTime() + Math.min(60, 2 ** (attempts - 1)) * 60_000).toISOString();
+  deps.log.error('ack.failed', { inquiryId: claimed.id, inboxId: claimed.inboxId, attempts, giveUp, error });
+  const { before, after } = await saveWithRetry(deps, claimed.id, (current) =>
+    current.ack.state !== 'claimed'
+      ? undefined
+      : withTimeline(
+          {
+            ...current,
+            ack: giveUp ? { state: 'failed', attempts, reason: `sending failed ${attempts} times` } : { state: 'pending', attempts, retryAt, reason: error.message },
+          },
+          {
+            at: now.toISOString(),
+            type: giveUp ? 'ack-abandoned' : 'ack-failed',
+            note: giveUp ? `Acknowledgement could not be sent after ${attempts} attempts.` : `Acknowledgement failed (${error.message}); will retry.`,
+          },
+        ),
+  );
+  if (after && giveUp) {
+    await publishEvents(deps, [
+      { type: 'AcknowledgementFailed', at: now.toISOString(), inquiryId: claimed.id, inboxId: claimed.inboxId, reference: claimed.reference, detail: { attempts, error: error.message } },
+    ]);
+  }
+  return after ?? before;
+}
+
+/**
+ * The mail is out: record it on the inquiry whatever else changed meanwhile (an answer may have landed), link both
+ * message ids for threading — ours and the one SES substitutes for it — and note the link on the customer's other
+ * open inquiries, which the acknowledgement told them about.
+ */
+async function recordSent(
+  deps: Deps,
+  claimed: Inquiry,
+  sent: { attempts: number; messageId: string; providerMessageId: string; linked: Inquiry[] },
+): Promise<Inquiry> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const references = sent.linked.map((other) => other.reference);
+  const log = { inquiryId: claimed.id, inboxId: claimed.inboxId, providerMessageId: sent.providerMessageId };
+  let recorded: Inquiry | undefined;
+  try {
+    const { after } = await saveWithRetry(deps, claimed.id, (current) => {
+      // `unknown`: the send outlived its claim and the sweeper gave up on it; now we know better.
+      if (current.ack.state !== 'claimed' && current.ack.state !== 'unknown') return undefined;
+      const next = withTimeline(
+        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at } },
+        { at, type: 'acknowledged', note: `Acknowledgement sent to ${current.customer.email}.` },
+      );
+      return references.length === 0
+        ? next
+        : withTimeline(next, { at, type: 'linked', note: `Linked to the customer's open ${references.length === 1 ? 'inquiry' : 'inquiries'} ${references.join(', ')}; the acknowledgement told them so.` });
+    });
+    recorded = after;
+    const ids = [sent.messageId, sent.providerMessageId].filter(Boolean);
+    await Promise.all(ids.map((id) => deps.store.linkMessageId(id, claimed.id)));
+  } catch (error) {
+    // The mail went out: never let this turn into a retry. An unrecorded claim is marked `unknown` by the sweeper.
+    deps.log.error('ack.record_failed', { ...log, error });
+    return claimed;
+  }
+  for (const other of sent.linked) {
+    await saveWithRetry(deps, other.id, (current) =>
+      withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${claimed.reference}); linked to this inquiry.` }),
+    ).catch((error: unknown) => deps.log.error('ack.link_failed', { ...log, otherId: other.id, error }));
+  }
+  deps.log.info('ack.sent', { ...log, linked: references.length });
+  await publishEvents(deps, [
+    {
+      type: 'InquiryAcknowledged',
+      at,
+      inquiryId: claimed.id,
+      inboxId: claimed.inboxId,
+      reference: claimed.reference,
+      detail: { messageId: sent.messageId, providerMessageId: sent.providerMessageId, linkedTo: references },
+    },
+  ]);
+  return recorded ?? (await deps.store.get(claimed.id)) ?? claimed;
 }

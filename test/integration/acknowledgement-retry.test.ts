@@ -41,7 +41,7 @@ describe('acknowledgements survive a mail outage (DynamoDB Local + SES endpoint)
   });
 
   it('never sends twice when a process died holding the claim: the acknowledgement is marked unknown', async () => {
-    const { deps, sesEndpoint } = await realDeps();
+    const { deps, sesEndpoint, events } = await realDeps();
     const customer = `crash-${Date.now()}@example.com`;
     // The send "hangs forever" (the process died mid-send); the claim stays behind.
     const crashed = { ...deps, mailer: { send: () => new Promise<never>(() => undefined) } };
@@ -57,6 +57,10 @@ describe('acknowledgements survive a mail outage (DynamoDB Local + SES endpoint)
     expect((await deps.store.get(claimed!.id))?.ack.state).toBe('claimed');
     await runSweep(deps, new Date('2026-11-23T10:05:01Z'));
     expect((await deps.store.get(claimed!.id))?.ack).toMatchObject({ state: 'unknown' });
+    expect(await mailsTo(sesEndpoint, customer)).toHaveLength(0);
+    // Reported once, for a person to look at; later sweeps neither resend nor report again.
+    await runSweep(deps, new Date('2026-11-23T10:30:00Z'));
+    expect(events.recent().filter((e) => e.inquiryId === claimed!.id && e.type === 'AcknowledgementUncertain')).toHaveLength(1);
     expect(await mailsTo(sesEndpoint, customer)).toHaveLength(0);
   });
 });

@@ -36,7 +36,7 @@ describe('a webhook inquiry is stored, acknowledged and escalated (DynamoDB Loca
     expect(acks).toHaveLength(1);
     expect(acks[0]!.subject).toBe(`We have your message: Leaking tap [${accepted.reference}]`);
     expect(acks[0]!.body.text).toContain('Hi Jane,');
-    expect(acks[0]!.body.text).toContain('reply by Monday 23 November at 14:00 GMT');
+    expect(acks[0]!.body.text).toContain('One of our team will reply today by 14:00 GMT.');
     expect(acks[0]!.body.text).toContain(accepted.reference);
     expect(acks[0]!.from).toContain(inbox.address);
 

@@ -11,19 +11,22 @@ const inbox = parseConfig({
   inboxes: [{ id: 'acme', name: 'Acme & Sons', address: 'hello@acme.test', from: 'Acme & Sons <hello@acme.test>', managers: ['m@acme.test'], timeZone: 'Europe/London', hours: '24/7', replyWithin: '4h' }],
 }).inboxes[0]!;
 
+/** Sent during the business's hours (24/7 here), to a customer with no history. */
+const firstContact = { now: new Date('2026-07-06T09:00:00Z'), history: [] };
+
 describe('acknowledgement', () => {
   it('is personal and says when the customer will hear back, in the business time zone', () => {
-    const { subject, text, html } = renderAcknowledgement(anInquiry({ reference: 'ACM-7K3Q9P', replyBy: '2026-07-06T13:00:00.000Z' }), inbox);
+    const { subject, text, html } = renderAcknowledgement(anInquiry({ reference: 'ACM-7K3Q9P', replyBy: '2026-07-06T13:00:00.000Z' }), inbox, firstContact);
     expect(subject).toBe('We have your message: Leaking tap [ACM-7K3Q9P]');
     expect(text).toContain('Hi Jane,');
     expect(text).toContain('Thank you for contacting Acme & Sons about "Leaking tap"');
-    expect(text).toContain('reply by Monday 6 July at 14:00 BST');
+    expect(text).toContain('One of our team will reply today by 14:00 BST.');
     expect(html).toContain('Acme &amp; Sons');
   });
 
   it('escapes what the customer typed in HTML and keeps it literal in text', () => {
     const inquiry = anInquiry({ customer: { email: 'x@example.com', name: '<b>Bob</b>' }, subject: `<script>alert(1)</script> & 'quotes' {{7*7}}` });
-    const { text, html, subject } = renderAcknowledgement(inquiry, inbox);
+    const { text, html, subject } = renderAcknowledgement(inquiry, inbox, firstContact);
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
     expect(text).toContain(`<script>alert(1)</script> & 'quotes' {{7*7}}`);
@@ -31,7 +34,11 @@ describe('acknowledgement', () => {
   });
 
   it('greets gracefully without a usable name and summarises a message without a subject', () => {
-    const { text, subject } = renderAcknowledgement(anInquiry({ customer: { email: 'x@example.com', name: 'x@example.com' }, subject: undefined, message: 'I would like a quote for replacing the boiler in our flat before winter comes, please' }), inbox);
+    const { text, subject } = renderAcknowledgement(
+      anInquiry({ customer: { email: 'x@example.com', name: 'x@example.com' }, subject: undefined, message: 'I would like a quote for replacing the boiler in our flat before winter comes, please' }),
+      inbox,
+      firstContact,
+    );
     expect(text.startsWith('Hello,')).toBe(true);
     expect(subject).toBe('We have your message: I would like a quote for replacing the boiler in our flat… [TST-' + subject.split('[TST-')[1]);
   });
@@ -40,7 +47,7 @@ describe('acknowledgement', () => {
 describe('mail on the wire', () => {
   it('carries the RFC 3834 headers, our Message-ID and no header a customer could inject', async () => {
     const inquiry = anInquiry({ customer: { email: 'jane@example.com', name: 'Jane' }, subject: 'Hi\r\nBcc: victim@evil.test' });
-    const content = renderAcknowledgement(inquiry, inbox);
+    const { fallbacks: _, ...content } = renderAcknowledgement(inquiry, inbox, firstContact);
     const raw = (await composeMime({ from: inbox.from, to: ['jane@example.com'], replyTo: ['hello@acme.test'], ...content, messageId: '<ack.1@acme.test>', headers: AUTO_REPLY_HEADERS })).toString();
     const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
     expect(headers).toMatch(/^Auto-Submitted: auto-replied$/m);

@@ -2,10 +2,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
-import type { InquiryStore } from '../../ports/inquiry-store';
+import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import {
   ENTITY,
+  ackLogKey,
   SCHEMA_VERSION,
   customerPartition,
   deliveryKey,
@@ -194,6 +195,37 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
         Limit: limit,
       });
       return items;
+    },
+
+    async getAckLog(address) {
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: ackLogKey(address), ConsistentRead: true })));
+      const item = result.Item;
+      return item?.entity === ENTITY.ackLog ? { entries: (item.entries as AckLog['entries']) ?? [], version: Number(item.version) } : { entries: [], version: 0 };
+    },
+
+    async saveAckLog(address, before, entries, expiresAt) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...ackLogKey(address),
+              entity: ENTITY.ackLog,
+              schemaVersion: SCHEMA_VERSION,
+              entries,
+              version: before.version + 1,
+              expiresAt: Math.ceil(expiresAt.getTime() / 1000),
+            },
+            // TTL deletion lags by up to days, so an expired item may still be there: the version decides, not TTL.
+            ConditionExpression: before.version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
+            ...(before.version === 0 ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': before.version } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        return translateDynamoError(error, 'PutItem');
+      }
     },
 
     async *findDue(now) {

@@ -8,7 +8,17 @@ const RETRYABLE = new Set(['Throttling', 'ThrottlingException', 'ServiceUnavaila
 
 /** Builds the MIME with nodemailer's composer (SES SendEmail cannot carry our headers) and sends it raw. */
 export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
-  for (const [name, value] of Object.entries({ Subject: mail.subject, From: mail.from, ...mail.headers })) assertHeaderSafe(name, value);
+  const fields = {
+    Subject: mail.subject,
+    From: mail.from,
+    To: mail.to.join(', '),
+    'Reply-To': (mail.replyTo ?? []).join(', '),
+    'Message-ID': mail.messageId,
+    'In-Reply-To': mail.inReplyTo ?? '',
+    ...mail.headers,
+  };
+  // Every value that becomes a header, customers' included: a line break would start a header of its own.
+  for (const [name, value] of Object.entries(fields)) assertHeaderSafe(name, value);
   const composer = new MailComposer({
     from: mail.from,
     to: mail.to,
@@ -17,6 +27,7 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
     text: mail.text,
     html: mail.html,
     messageId: mail.messageId,
+    // Threads under the customer's own mail: In-Reply-To and References both name it.
     inReplyTo: mail.inReplyTo,
     references: mail.inReplyTo,
     headers: mail.headers,
