@@ -99,9 +99,10 @@ export class WatchdogStack extends Stack {
         value: `${api.url}/webhooks/${inbox.id}`,
         description: `Webhook URL of inbox "${inbox.id}" (append /<provider> for a provider-specific payload)`,
       });
+      new CfnOutput(this, outputId.replace(/^WebhookUrl/, 'FormUrl'), { value: `${api.url}/forms/${inbox.id}`, description: `HTML form action of inbox "${inbox.id}"` });
     });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
-    new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key and webhook-secret/<inbox> (SecureString)' });
+    new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key, webhook-secret/<inbox>[/<provider>] and turnstile-secret/<inbox> (SecureString)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'SNS topic of operational alarms (managers are subscribed; confirm the mail AWS sends)' });
     new CfnOutput(this, 'TableName', { value: table.table.tableName, description: 'DynamoDB table of inquiries' });
   }

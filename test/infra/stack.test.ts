@@ -255,6 +255,7 @@ describe('HTTP API', () => {
     template.hasOutput('WebhookUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/acme']] } });
     template.hasOutput('WebhookUrlNorthShore', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north-shore']] } });
     template.hasOutput('WebhookUrlNorthShore2', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north--shore']] } });
+    template.hasOutput('FormUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/forms/acme']] } });
   });
 });
 
