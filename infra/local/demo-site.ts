@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { InboxConfig } from '../../shared/config/schema';
+import { listenLocally } from './dev-server';
 
 /**
  * A stand-in for a customer's own website, on its own origin (another port): one page with the README's copy-paste
@@ -47,13 +48,5 @@ export async function startDemoSite({ port, apiUrl, inbox }: { port: number; api
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('Not found: the demo form is at /\n');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    stop: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
-  };
+  return listenLocally(server, port);
 }
