@@ -137,14 +137,14 @@ function respond(request: HttpRequest, inbox: InboxConfig, outcome: Outcome, htm
   const thankYou = inbox.forms?.thankYouUrl;
   if (thankYou) return { statusCode: 303, headers: { location: thankYou, 'cache-control': 'no-store', ...cors }, body: '' };
   if (!key) return confirmationPage(inbox, outcome.reference, outcome.replyBy);
-  const receipt = createReceipt(key, outcome.reference, outcome.replyBy);
+  const receipt = createReceipt(key, inbox.id, outcome.reference, outcome.replyBy);
   return { statusCode: 303, headers: { location: `${formAction(inbox.id)}/thanks?r=${receipt}`, 'cache-control': 'no-store', ...cors }, body: '' };
 }
 
 /** `GET /forms/{inbox}/thanks?r=…`: the confirmation page, from the signed receipt (no lookup, nothing to guess). */
 export async function handleThanks(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
   const inbox = findInbox(deps.config, inboxId);
-  const receipt = readReceipt(await deps.secrets.get('signing-key'), request.query.r);
+  const receipt = readReceipt(await deps.secrets.get('signing-key'), inbox.id, request.query.r);
   if (!receipt) return formErrorPage(400, 'This confirmation link is not valid. If you sent a message, you will find its reference in our email.');
   return confirmationPage(inbox, receipt.reference, receipt.replyBy);
 }

@@ -1,6 +1,6 @@
 import { findInbox } from '../config/inboxes';
 import { NotFoundError, UnauthorizedError } from '../domain/errors';
-import { json, type HttpRequest, type HttpResponse } from '../http/http';
+import { json, PayloadTooLargeError, type HttpRequest, type HttpResponse } from '../http/http';
 import type { Deps } from '../ports/deps';
 import type { SecretName } from '../ports/secrets';
 import { secretEnvName } from '../ports/secrets';
@@ -11,7 +11,7 @@ import { answersToRoles } from './providers/answers';
 import { PROVIDERS } from './providers';
 import { splitSecrets } from './signatures/compare';
 import { verifyStandardWebhook } from './signatures/standard-webhooks';
-import { parseJsonBody, parseWebhook } from './webhook';
+import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
 
 /**
  * The webhook doors. Signatures are checked on the raw bytes before anything is parsed. An inbox without a secret
@@ -24,6 +24,11 @@ async function secretsFor(deps: Deps, name: SecretName): Promise<string[] | 'uns
   throw new UnauthorizedError(`Webhooks to this inbox are refused: no signing secret is configured (${name}; locally ${secretEnvName(name)})`);
 }
 
+/** Before any HMAC is computed over it: a flood of large bodies costs a length check, nothing more. */
+function refuseOversized(request: HttpRequest): void {
+  if (request.body.length > WEBHOOK_BODY_LIMIT) throw new PayloadTooLargeError(`Body is larger than ${WEBHOOK_BODY_LIMIT / 1024} KB`);
+}
+
 async function receive(deps: Deps, input: InquiryInput): Promise<HttpResponse> {
   const { inquiry, duplicate } = await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) });
   return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
@@ -32,6 +37,7 @@ async function receive(deps: Deps, input: InquiryInput): Promise<HttpResponse> {
 /** `POST /webhooks/{inbox}`: generic JSON, Standard Webhooks signature. */
 export async function handleGenericWebhook(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
   const inbox = findInbox(deps.config, inboxId);
+  refuseOversized(request);
   const secrets = await secretsFor(deps, `webhook-secret/${inbox.id}`);
   if (secrets !== 'unsigned') {
     verifyStandardWebhook({ headers: request.headers, body: request.body, secrets, now: deps.clock.now(), toleranceSeconds: inbox.webhooks?.toleranceSeconds });
@@ -44,6 +50,7 @@ export async function handleProviderWebhook(request: HttpRequest, inboxId: strin
   const inbox = findInbox(deps.config, inboxId);
   const provider = Object.prototype.hasOwnProperty.call(PROVIDERS, providerName) ? PROVIDERS[providerName] : undefined;
   if (!provider) throw new NotFoundError(`Webhook provider "${providerName.slice(0, 40)}" is not supported (supported: ${Object.keys(PROVIDERS).join(', ')}); post generic JSON to /webhooks/${inbox.id}`);
+  refuseOversized(request);
   const secrets = await secretsFor(deps, `webhook-secret/${inbox.id}/${providerName}`);
   if (secrets !== 'unsigned') provider.verify(request.headers, request.body, secrets);
   const { eventId, answers, meta } = provider.read(parseJsonBody(request));

@@ -27,7 +27,7 @@ const confirmation = htmlTemplate<{ business: string; reference: string; replyBy
 <meta name="robots" content="noindex"><title>Thank you — {{business}}</title><style>${STYLE}</style></head><body>
 <h1>Thank you — we have your message</h1>
 <p>Your reference is <strong id="reference">{{reference}}</strong>.</p>
-<p>A person from {{business}} will reply by <strong id="reply-by">{{replyBy}}</strong>. We have also sent you an email to confirm.</p>
+<p>A person from {{business}} will reply by <strong id="reply-by">{{replyBy}}</strong>. Please keep the reference if you write to us again about this.</p>
 </body></html>
 `);
 
@@ -108,17 +108,17 @@ export function formErrorPage(statusCode: number, message: string, extraHeaders:
 const RECEIPT_PURPOSE = 'inquiry-watchdog/form-receipt/v1';
 const receiptMac = (key: string, payload: string) => createHmac('sha256', key).update(`${RECEIPT_PURPOSE}\n${payload}`).digest('base64url');
 
-export function createReceipt(key: string, reference: string, replyBy: string): string {
-  const payload = Buffer.from(JSON.stringify({ r: reference, b: replyBy })).toString('base64url');
+export function createReceipt(key: string, inboxId: string, reference: string, replyBy: string): string {
+  const payload = Buffer.from(JSON.stringify({ i: inboxId, r: reference, b: replyBy })).toString('base64url');
   return `${payload}.${receiptMac(key, payload)}`;
 }
 
-export function readReceipt(key: string | undefined, token: string | undefined): { reference: string; replyBy: string } | undefined {
+export function readReceipt(key: string | undefined, inboxId: string, token: string | undefined): { reference: string; replyBy: string } | undefined {
   const [payload, mac, extra] = (token ?? '').split('.');
   if (!key || !payload || !mac || extra !== undefined || !safeEqual(mac, receiptMac(key, payload))) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { r?: unknown; b?: unknown };
-    if (typeof parsed.r !== 'string' || typeof parsed.b !== 'string' || Number.isNaN(Date.parse(parsed.b))) return undefined;
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { i?: unknown; r?: unknown; b?: unknown };
+    if (parsed.i !== inboxId || typeof parsed.r !== 'string' || typeof parsed.b !== 'string' || Number.isNaN(Date.parse(parsed.b))) return undefined;
     return { reference: parsed.r, replyBy: parsed.b };
   } catch {
     return undefined;

@@ -53,6 +53,7 @@ const CASES: Array<{ name: string; event: APIGatewayProxyEventV2; status: number
   { name: 'signed webhook, stale timestamp', event: signedGeneric(valid, {}, T - 3600), status: 401, reason: /too old/, signed: true },
   { name: 'signed webhook, wrong-length signature', event: signedGeneric(valid, { 'webhook-signature': 'v1,AAAA' }), status: 401, reason: /does not match/, signed: true },
   { name: 'signed webhook, no signature headers', event: apiEvent('POST', '/webhooks/acme', { body: valid }), status: 401, reason: /Missing signature headers/, signed: true },
+  { name: 'signed inbox, body over 256 KB (refused before any HMAC)', event: apiEvent('POST', '/webhooks/acme', { body: 'x'.repeat(300_000) }), status: 413, reason: /larger than 256 KB/, signed: true },
   { name: 'unknown provider', event: apiEvent('POST', '/webhooks/acme/jotform', { body: valid }), status: 404, reason: /"jotform" is not supported/ },
   { name: 'Typeform, bad signature', event: apiEvent('POST', '/webhooks/acme/typeform', { body: typeformBody, headers: { 'typeform-signature': signTypeform('wrong', typeformBody) } }), status: 401, reason: /Typeform-Signature does not match/ },
   { name: 'Typeform, wrong-length signature', event: apiEvent('POST', '/webhooks/acme/typeform', { body: typeformBody, headers: { 'typeform-signature': 'sha256=AA' } }), status: 401, reason: /does not match/ },
