@@ -114,6 +114,9 @@ async function main(): Promise<void> {
       ...signing,
       ...config.inboxes.map((inbox) => `  form              POST ${http.url}/forms/${inbox.id}   (origins: ${inbox.forms?.allowedOrigins.length ? inbox.forms.allowedOrigins.join(', ') : 'any, no CORS'})`),
       `  demo form         ${demo.url}/   (a separate origin posting to /forms/${config.inboxes[0]!.id})`,
+      ...(config.inboxes[0]!.forms?.allowedOrigins.length && !config.inboxes[0]!.forms.allowedOrigins.some((o) => o.replace(/\/$/, '') === demo.url)
+        ? [`                    its origin is not in forms.allowedOrigins of "${config.inboxes[0]!.id}": add ${demo.url} there to post from it`]
+        : []),
       `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store)`,
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
       `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,
