@@ -58,6 +58,19 @@ describe('POST /forms/{inbox} (DynamoDB Local + SES endpoint)', () => {
     expect(await mailsTo(sesEndpoint, email)).toHaveLength(1);
   });
 
+  it('a name or subject carrying CR/LF cannot add headers or recipients to the acknowledgement', async () => {
+    const { deps, http, sesEndpoint } = await setup();
+    const email = unique('crlf');
+    const injected = unique('injected');
+    const response = await http(formPost('/forms/acme', { name: `Bob\r\nBcc: ${injected}`, email, subject: 'Hi\r\nX-Injected: yes', message: 'Hello' }, { accept: 'application/json' }));
+    expect(response.statusCode).toBe(202);
+    expect(await deps.store.get(json(response).id)).toMatchObject({ customer: { name: `Bob Bcc: ${injected}` }, subject: 'Hi X-Injected: yes' });
+    const [ack, ...more] = await mailsTo(sesEndpoint, email);
+    expect(more).toEqual([]);
+    expect(ack!.destination).toEqual({ to: [email], cc: [], bcc: [] });
+    expect(await mailsTo(sesEndpoint, injected)).toEqual([]);
+  });
+
   it('goes to the inbox’s thankYouUrl when it has one', async () => {
     const { http } = await setup({ thankYouUrl: 'https://acme-plumbing.test/thanks' });
     const response = await http(formPost('/forms/acme', { name: 'A', email: unique('a'), message: 'Hi' }));
