@@ -9,20 +9,25 @@ export interface RunningRuntime {
   api: string;
   ses: string;
   apiToken: string;
+  /** The demo form site (its own origin) and DynamoDB Local. */
+  demo: string;
+  dynamo: string;
+  /** Everything the process printed so far (the start-up banner first). */
+  output(): string;
   stop(): Promise<void>;
 }
 
 /** Starts `npm start`'s program as its own process (as a user runs it), in memory, with the given config. */
-export async function startLocalRuntime(config: unknown, extraArgs: string[] = []): Promise<RunningRuntime> {
+export async function startLocalRuntime(config: unknown | ((ports: { demo: number }) => unknown), extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
   const file = join(dir, 'watchdog.json');
-  writeFileSync(file, JSON.stringify(config));
-  const [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, sesPort, dynamoPort, demoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  writeFileSync(file, JSON.stringify(typeof config === 'function' ? config({ demo: demoPort }) : config));
   const apiToken = 'bench-token';
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--in-memory', ...extraArgs],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHDOG_API_TOKEN: apiToken } },
+    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--in-memory', ...extraArgs],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHDOG_API_TOKEN: apiToken, ...env } },
   );
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -35,6 +40,9 @@ export async function startLocalRuntime(config: unknown, extraArgs: string[] = [
     api: `http://127.0.0.1:${port}`,
     ses: `http://127.0.0.1:${sesPort}`,
     apiToken,
+    demo: `http://127.0.0.1:${demoPort}`,
+    dynamo: `http://127.0.0.1:${dynamoPort}`,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGINT');

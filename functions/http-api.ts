@@ -1,13 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { parseWebhook } from '../shared/channels/webhook';
-import { findInbox } from '../shared/config/inboxes';
+import { handleFormPost, handlePreflight, handleStamp, handleThanks } from '../shared/channels/form-submission';
+import { handleGenericWebhook, handleProviderWebhook } from '../shared/channels/webhook-endpoint';
 import { requireBearer } from '../shared/http/auth';
 import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpResponse, type Route } from '../shared/http/http';
 import type { Deps } from '../shared/ports/deps';
 import { linkConfirmationPage, linkErrorPage, linkResultPage } from '../shared/http/link-pages';
 import { actOnLink, previewLink } from '../shared/use-cases/act-on-link';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
-import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { parseAnsweredBy } from '../shared/channels/api';
 import { createAwsDeps, lazy } from '../shared/wiring/aws';
@@ -15,23 +14,13 @@ import { createAwsDeps, lazy } from '../shared/wiring/aws';
 /** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
 export const routes: Array<Route<Deps>> = [
   { method: 'GET', pattern: '/health', handle: async () => json(200, { status: 'ok' }) },
-  {
-    method: 'POST',
-    pattern: '/webhooks/{inbox}',
-    handle: async (request, { inbox }, deps) => {
-      findInbox(deps.config, inbox!);
-      const { inquiry, duplicate } = await receiveInquiry(deps, parseWebhook(request, inbox!));
-      return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/webhooks/{inbox}/{provider}',
-    handle: async (_request, { inbox, provider }, deps) => {
-      findInbox(deps.config, inbox!);
-      return json(404, { error: `Webhook provider "${provider}" is not supported; post generic JSON to /webhooks/${inbox}` });
-    },
-  },
+  { method: 'POST', pattern: '/webhooks/{inbox}', handle: (request, { inbox }, deps) => handleGenericWebhook(request, inbox!, deps) },
+  { method: 'POST', pattern: '/webhooks/{inbox}/{provider}', handle: (request, { inbox, provider }, deps) => handleProviderWebhook(request, inbox!, provider!, deps) },
+  { method: 'POST', pattern: '/forms/{inbox}', handle: (request, { inbox }, deps) => handleFormPost(request, inbox!, deps) },
+  { method: 'OPTIONS', pattern: '/forms/{inbox}', handle: async (request, { inbox }, deps) => handlePreflight(request, inbox!, deps, 'POST, OPTIONS') },
+  { method: 'GET', pattern: '/forms/{inbox}/stamp', handle: (request, { inbox }, deps) => handleStamp(request, inbox!, deps) },
+  { method: 'OPTIONS', pattern: '/forms/{inbox}/stamp', handle: async (request, { inbox }, deps) => handlePreflight(request, inbox!, deps, 'GET, OPTIONS') },
+  { method: 'GET', pattern: '/forms/{inbox}/thanks', handle: (request, { inbox }, deps) => handleThanks(request, inbox!, deps) },
   {
     method: 'GET',
     pattern: '/api/inquiries/{id}',

@@ -114,7 +114,7 @@ export class WatchdogStack extends Stack {
       if (records.length > 0) output('DnsRecords', domain, records.join(' ; '), `DNS records to add for ${domain} (type name value)`);
     }
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
-    new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key and webhook-secret/<inbox> (SecureString)' });
+    new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key, webhook-secret/<inbox>[/<provider>] and turnstile-secret/<inbox> (SecureString)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'SNS topic of operational alarms (managers are subscribed; confirm the mail AWS sends)' });
     new CfnOutput(this, 'TableName', { value: table.table.tableName, description: 'DynamoDB table of inquiries' });
   }

@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,13 +15,30 @@ const API_AUTH =
 const LINK_AUTH =
   'One-click links in alert mail: the path carries an HMAC-signed, expiring, single-purpose token that the handler verifies (constant time); GET only shows a confirmation page, so mail scanners change nothing.';
 
+const FORM_AUTH =
+  'Public contact forms are posted by anonymous visitors from plain HTML: nothing to authenticate. The handler limits bodies to 64 KB, checks Origin against the inbox allowedOrigins, discards honeypot and too-fast (signed render stamp) submissions, optionally verifies a Turnstile token failing closed, and the route is throttled.';
+const PREFLIGHT_AUTH = 'CORS preflight (OPTIONS) sent by browsers without credentials by design; it only answers which origins the inbox allows.';
+const STAMP_AUTH = 'Hands a static page a signed render time for its form; public by design, reveals nothing, stores nothing, throttled.';
+const THANKS_AUTH = 'Confirmation page after a form post; shows only what its HMAC-signed receipt in the URL carries (reference, reply-by), no lookup.';
+
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 /**
  * Every route the deployed API serves, all proxied to the one http-api function, each with the reason it carries
  * no API Gateway authorizer (cdk-nag AwsSolutions-APIG4): a new route must state how it is protected.
  */
-export const ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; authorization: string }> = [
-  { method: HttpMethod.POST, path: '/webhooks/{inbox}', authorization: WEBHOOK_AUTH },
-  { method: HttpMethod.POST, path: '/webhooks/{inbox}/{provider}', authorization: WEBHOOK_AUTH },
+export const ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; authorization: string; throttle?: RouteThrottle }> = [
+  { method: HttpMethod.POST, path: '/webhooks/{inbox}', authorization: WEBHOOK_AUTH, throttle: { rateLimit: 20, burstLimit: 40 } },
+  { method: HttpMethod.POST, path: '/webhooks/{inbox}/{provider}', authorization: WEBHOOK_AUTH, throttle: { rateLimit: 20, burstLimit: 40 } },
+  // People type forms: a few per second across all inboxes is plenty; a flood is refused (429) before Lambda runs.
+  { method: HttpMethod.POST, path: '/forms/{inbox}', authorization: FORM_AUTH, throttle: { rateLimit: 5, burstLimit: 10 } },
+  { method: HttpMethod.OPTIONS, path: '/forms/{inbox}', authorization: PREFLIGHT_AUTH, throttle: { rateLimit: 10, burstLimit: 20 } },
+  { method: HttpMethod.GET, path: '/forms/{inbox}/stamp', authorization: STAMP_AUTH, throttle: { rateLimit: 10, burstLimit: 20 } },
+  { method: HttpMethod.OPTIONS, path: '/forms/{inbox}/stamp', authorization: PREFLIGHT_AUTH, throttle: { rateLimit: 10, burstLimit: 20 } },
+  { method: HttpMethod.GET, path: '/forms/{inbox}/thanks', authorization: THANKS_AUTH, throttle: { rateLimit: 5, burstLimit: 10 } },
   {
     method: HttpMethod.GET,
     path: '/health',
@@ -51,7 +68,7 @@ export class WatchdogHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: WatchdogHttpApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', {
-      description: 'inquiry-watchdog: webhooks, API and health',
+      description: 'inquiry-watchdog: forms, webhooks, API and health',
       createDefaultStage: false,
     });
 
@@ -91,6 +108,16 @@ export class WatchdogHttpApi extends Construct {
         Validations.of(created).acknowledge({ id: 'AwsSolutions-APIG4', reason: route.authorization });
       }
     }
+    // Per-route limits below the stage default: HTTP APIs throttle per route key (WAF cannot attach to an HTTP API).
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride(
+      'RouteSettings',
+      Object.fromEntries(
+        ROUTES.filter((route) => route.throttle).map((route) => [
+          `${route.method} ${route.path}`,
+          { ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit },
+        ]),
+      ),
+    );
   }
 
   /** The invoke URL of the default stage, without a trailing slash. */

@@ -62,6 +62,11 @@ export async function startDevServer({ port, handler, devRoutes }: { port: numbe
       send(json(500, { error: (error as Error).message }));
     }
   });
+  return listenLocally(server, port);
+}
+
+/** Listens on 127.0.0.1 only; `stop` also ends kept-alive connections so shutdown is immediate. */
+export async function listenLocally(server: Server, port: number): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

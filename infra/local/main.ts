@@ -7,8 +7,10 @@ import { loadConfigFile } from '../../shared/config/load';
 import { ConfigError, ValidationError } from '../../shared/domain/errors';
 import { json } from '../../shared/http/http';
 import { fixedClock } from '../../shared/ports/clock';
-import { envSecrets } from '../../shared/ports/secrets';
+import { envSecrets, secretEnvName, type SecretName, type SecretSource } from '../../shared/ports/secrets';
+import type { WatchdogConfig } from '../../shared/config/schema';
 import { runSweep } from '../../shared/use-cases/run-sweep';
+import { startDemoSite } from './demo-site';
 import { startDevServer } from './dev-server';
 import { localDynamoClient, startDynamoDbLocal } from './dynamodb-local';
 import { parseOptions, USAGE } from './options';
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const config = loadConfigFile(options.config);
   await assertPortFree(options.port, 'HTTP server', '--port');
   await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
+  await assertPortFree(options.demoPort, 'demo form site', '--demo-port');
   if (!options.dynamodbEndpoint) await assertPortFree(options.dynamodbPort, 'DynamoDB Local', '--dynamodb-port');
 
   const stops: Array<() => Promise<void>> = [];
@@ -87,6 +90,9 @@ async function main(): Promise<void> {
       },
     });
     stops.push(() => http.stop());
+    const demo = await startDemoSite({ port: options.demoPort, apiUrl: http.url, inbox: config.inboxes[0]! });
+    stops.push(() => demo.stop());
+    const signing = await webhookSigningLines(config, secrets);
 
     const timer = setInterval(() => {
       // A sweep still running when the next tick comes is not doubled up; the next tick catches up.
@@ -104,7 +110,13 @@ async function main(): Promise<void> {
       'inquiry-watchdog is running locally',
       `  config            ${resolve(options.config)} (${config.inboxes.length} inbox${config.inboxes.length === 1 ? '' : 'es'})`,
       `  HTTP              ${http.url}   (GET /health)`,
-      ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name})`),
+      ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name}; also /typeform, /tally)`),
+      ...signing,
+      ...config.inboxes.map((inbox) => `  form              POST ${http.url}/forms/${inbox.id}   (origins: ${inbox.forms?.allowedOrigins.length ? inbox.forms.allowedOrigins.join(', ') : 'any, no CORS'})`),
+      `  demo form         ${demo.url}/   (a separate origin posting to /forms/${config.inboxes[0]!.id})`,
+      ...(config.inboxes[0]!.forms?.allowedOrigins.length && !config.inboxes[0]!.forms.allowedOrigins.some((o) => o.replace(/\/$/, '') === demo.url)
+        ? [`                    its origin is not in forms.allowedOrigins of "${config.inboxes[0]!.id}": add ${demo.url} there to post from it`]
+        : []),
       `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store)`,
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
       `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,
@@ -131,6 +143,31 @@ async function main(): Promise<void> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The banner says which webhook doors check signatures: locally an inbox without a secret accepts unsigned
+ * deliveries (on AWS it refuses them), which must never come as a surprise.
+ */
+async function webhookSigningLines(config: WatchdogConfig, secrets: SecretSource): Promise<string[]> {
+  const lines: string[] = [];
+  for (const inbox of config.inboxes) {
+    const doors: Array<[string, SecretName]> = [
+      ['', `webhook-secret/${inbox.id}`],
+      ['/typeform', `webhook-secret/${inbox.id}/typeform`],
+      ['/tally', `webhook-secret/${inbox.id}/tally`],
+    ];
+    const unsigned: string[] = [];
+    const signed: string[] = [];
+    for (const [suffix, name] of doors) {
+      const label = `/webhooks/${inbox.id}${suffix}`;
+      if (await secrets.get(name)) signed.push(label);
+      else unsigned.push(`${label} (set ${secretEnvName(name)})`);
+    }
+    if (signed.length) lines.push(`  signed webhooks   ${signed.join(', ')}`);
+    if (unsigned.length) lines.push(`  UNSIGNED accepted ${unsigned.join(', ')} — local only; on AWS these are refused`);
+  }
+  return lines;
 }
 
 /** Signed links in alerts must survive a restart: the key is kept in the data dir unless one is given. */

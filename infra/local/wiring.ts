@@ -29,5 +29,6 @@ export function createLocalDeps(options: {
     clock: options.clock ?? systemClock,
     log: options.log ?? jsonLogger(),
     secrets: options.secrets,
+    allowUnsignedWebhooks: true,
   };
 }

@@ -124,6 +124,19 @@ export const AcknowledgementSchema = z
   })
   .describe('The acknowledgement customers get: templates, the per-address cap, the clock style.');
 
+
+export const TURNSTILE_VERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
+
+const FieldMappingSchema = z.strictObject({
+  email: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  firstName: z.string().min(1).optional(),
+  lastName: z.string().min(1).optional(),
+  phone: z.string().min(1).optional(),
+  subject: z.string().min(1).optional(),
+  message: z.string().min(1).optional(),
+});
+
 export const DEFAULT_ESCALATION: Array<z.infer<typeof EscalationStepSchema>> = [
   { after: '75%', notify: 'team' },
   { after: '100%', notify: 'managers' },
@@ -151,8 +164,29 @@ export const InboxSchema = z.strictObject({
   acknowledgement: AcknowledgementSchema.optional(),
   forms: z
     .strictObject({
-      thankYouUrl: z.url().optional(),
-      allowedOrigins: z.array(z.url()).default([]),
+      thankYouUrl: z.url().optional().describe('Where a browser goes after a successful post (303); without it, a small confirmation page.'),
+      allowedOrigins: z
+        .array(z.url().refine((v) => new URL(v).origin === v.replace(/\/$/, ''), { error: (i) => `${JSON.stringify(i.input)} is not an origin like "https://example.com" (no path)` }))
+        .default([])
+        .describe('Origins (scheme://host[:port]) whose pages may post the form and read the answer (CORS). Empty: plain form posts from anywhere, no fetch() from other origins.'),
+      honeypot: z.string().min(1).max(100).default('_gotcha').describe('Name of a hidden field people leave empty; a submission that fills it is silently discarded.'),
+      minFillSeconds: z.number().int().min(0).max(3600).default(3).describe('A submission faster than this after the signed render stamp is silently discarded.'),
+      requireStamp: z.boolean().default(false).describe('Discard (silently) submissions without a valid render stamp. Leave off for plain no-JavaScript forms.'),
+      fields: FieldMappingSchema.optional().describe('Your field names for email, name, firstName, lastName, phone, subject, message when the common names do not match.'),
+      turnstile: z
+        .strictObject({
+          verifyUrl: z.url().default(TURNSTILE_VERIFY_URL).describe('Siteverify endpoint (override only for tests).'),
+        })
+        .optional()
+        .describe('Require a Cloudflare Turnstile token (field cf-turnstile-response), verified server-side; the secret is TURNSTILE_SECRET_<INBOX> / turnstile-secret/<inbox>.'),
+    })
+    .optional(),
+  webhooks: z
+    .strictObject({
+      fields: FieldMappingSchema.extend({ eventId: z.string().min(1).optional() })
+        .optional()
+        .describe('Dotted JSON paths of the generic webhook fields, e.g. { "email": "contact.email", "eventId": "event.id" }.'),
+      toleranceSeconds: z.number().int().min(30).max(3600).default(300).describe('How far webhook-timestamp may be from now (Standard Webhooks).'),
     })
     .optional(),
 });

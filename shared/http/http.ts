@@ -36,11 +36,16 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 /** Errors become responses in this one place: client faults are 4xx with a reason, never 5xx. */
 export function errorResponse(error: unknown, log: Logger, context: Record<string, unknown> = {}): HttpResponse {
-  if (error instanceof ValidationError) return json(400, { error: error.message, ...(error.details.length ? { details: error.details } : {}) });
+  if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
+  if (error instanceof UnsupportedMediaTypeError) return json(415, { error: error.message });
+  if (error instanceof ForbiddenError) return json(403, { error: error.message });
+  if (error instanceof ValidationError) {
+    const fields = (error as ValidationError & { problems?: unknown }).problems;
+    return json(400, { error: error.message, ...(error.details.length ? { details: error.details } : {}), ...(fields ? { fields } : {}) });
+  }
   if (error instanceof UnauthorizedError) return json(401, { error: error.message }, { 'www-authenticate': 'Bearer' });
   if (error instanceof NotFoundError) return json(404, { error: error.message });
   if (error instanceof ConflictError) return json(409, { error: error.message });
-  if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
   if (error instanceof RetryableError) {
     log.warn('http.retryable', { ...context, error });
     return json(503, { error: 'Temporarily unavailable, please retry.' }, { 'retry-after': '5' });
@@ -50,6 +55,10 @@ export function errorResponse(error: unknown, log: Logger, context: Record<strin
 }
 
 export class PayloadTooLargeError extends ValidationError {}
+/** The body is not in a format the route reads (HTTP 415). */
+export class UnsupportedMediaTypeError extends ValidationError {}
+/** Understood but refused: an origin not allowed to post, a failed CAPTCHA (HTTP 403). */
+export class ForbiddenError extends ValidationError {}
 
 export interface Route<D> {
   method: string;
@@ -67,8 +76,17 @@ export function matchRoute<D>(routes: Array<Route<D>>, request: HttpRequest): { 
     if (!match) continue;
     pathMatched = true;
     if (route.method !== request.method) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+    const params = Object.fromEntries(names.map((name, i) => [name, safeDecode(match[i + 1]!)]));
     return { route, params };
   }
   return pathMatched ? 'method' : undefined;
+}
+
+/** A malformed escape (`%zz`) in a path is the client's fault: keep it as sent (it then matches nothing) instead of throwing. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

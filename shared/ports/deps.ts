@@ -15,4 +15,9 @@ export interface Deps {
   clock: Clock;
   log: Logger;
   secrets: SecretSource;
+  /**
+   * Accept webhooks for inboxes that have no signing secret. Only the local runtime sets it (and says so in its
+   * start-up banner); on AWS an inbox without a secret refuses webhooks.
+   */
+  allowUnsignedWebhooks?: boolean;
 }

@@ -7,6 +7,8 @@ import type { Inquiry } from '../domain/inquiry';
  *    … or by its human reference          → GetItem  REF#<reference> → GetItem
  * 2. deduplicate a delivery               → TransactWriteItems: DELIVERY#<inbox>#<channel>#<key>, INQUIRY#<id> and
  *                                           REF#<reference>, each attribute_not_exists — a redelivery creates nothing
+ *    … and the same content within a window → a 4th put in that transaction: DELIVERY#<inbox>#<channel>#same:<hash>,
+ *                                           condition attribute_not_exists OR expiresAt < now (so it re-arms itself)
  * 3. find the inquiry a message belongs to→ GetItem  MESSAGE#<message-id> (ids we sent or received)
  * 4. a customer's history in an inbox     → Query gsi1 CUSTOMER#<inbox>#<email>, newest first
  * 5. what is due now                      → Query the sparse `due` index, DUE#<shard> with dueSk <= now, every shard;
@@ -23,8 +25,11 @@ export interface AckLog {
 }
 
 export interface InquiryStore {
-  /** Creates the inquiry unless this delivery was seen before; then returns the inquiry it created. */
-  create(inquiry: Inquiry): Promise<{ created: boolean; inquiry: Inquiry }>;
+  /**
+   * Creates the inquiry unless this delivery was seen before — or, with `sameContentWithin`, unless an inquiry with
+   * that content key was created less than `seconds` ago; then returns the inquiry created first.
+   */
+  create(inquiry: Inquiry, options?: { sameContentWithin?: { key: string; seconds: number } }): Promise<{ created: boolean; inquiry: Inquiry }>;
   get(id: string): Promise<Inquiry | undefined>;
   getByReference(reference: string): Promise<Inquiry | undefined>;
   /**

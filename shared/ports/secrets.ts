@@ -5,22 +5,30 @@
  * - `api-token`              bearer token of the /api routes
  * - `signing-key`            HMAC key of everything the watchdog signs: one-click links in alerts, form render stamps
  * - `webhook-secret/<inbox>` signing secret(s) of an inbox's webhooks, comma-separated for rotation
+ * - `webhook-secret/<inbox>/<provider>` a form provider's signing secret(s) (typeform, tally), comma-separated
+ * - `turnstile-secret/<inbox>` Cloudflare Turnstile secret key of an inbox's form
  * - `public-url`             not a secret, but a setting known only after deploy (the API's URL, for links in mail):
  *                            it lives beside them, written by the stack on AWS
  */
-export type SecretName = 'api-token' | 'signing-key' | 'public-url' | `webhook-secret/${string}`;
+export type SecretName = 'api-token' | 'signing-key' | 'public-url' | `webhook-secret/${string}` | `turnstile-secret/${string}`;
 
 export interface SecretSource {
   /** The secret's value, or undefined when it is not set. */
   get(name: SecretName): Promise<string | undefined>;
 }
 
-/** Where each secret comes from locally: `WEBHOOK_SECRET_<INBOX ID upper-cased, dashes as underscores>`, etc. */
+/**
+ * Where each secret comes from locally: `WEBHOOK_SECRET_<INBOX ID upper-cased, dashes as underscores>`,
+ * `TYPEFORM_SECRET_<INBOX>` / `TALLY_SECRET_<INBOX>` for providers, `TURNSTILE_SECRET_<INBOX>`.
+ */
 export function secretEnvName(name: SecretName): string {
   if (name === 'api-token') return 'WATCHDOG_API_TOKEN';
   if (name === 'signing-key') return 'WATCHDOG_SIGNING_KEY';
   if (name === 'public-url') return 'WATCHDOG_PUBLIC_URL';
-  return `WEBHOOK_SECRET_${name.slice('webhook-secret/'.length).toUpperCase().replace(/-/g, '_')}`;
+  const envId = (id: string) => id.toUpperCase().replace(/-/g, '_');
+  if (name.startsWith('turnstile-secret/')) return `TURNSTILE_SECRET_${envId(name.slice('turnstile-secret/'.length))}`;
+  const [inbox, provider] = name.slice('webhook-secret/'.length).split('/');
+  return provider ? `${envId(provider)}_SECRET_${envId(inbox!)}` : `WEBHOOK_SECRET_${envId(inbox!)}`;
 }
 
 /** Secrets from environment variables (the local runtime, tests). */

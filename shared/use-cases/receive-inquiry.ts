@@ -27,7 +27,11 @@ export interface ReceiveResult {
 const REFERENCE_ATTEMPTS = 5;
 
 /** Stores a new inquiry once per delivery, starts its clock and acknowledges the customer. */
-export async function receiveInquiry(deps: Deps, input: InquiryInput): Promise<ReceiveResult> {
+export async function receiveInquiry(
+  deps: Deps,
+  input: InquiryInput,
+  options: { sameContentWithin?: { key: string; seconds: number } } = {},
+): Promise<ReceiveResult> {
   const inbox = findInbox(deps.config, input.inboxId);
   const calendar = calendarOf(inbox);
   const now = deps.clock.now();
@@ -69,7 +73,7 @@ export async function receiveInquiry(deps: Deps, input: InquiryInput): Promise<R
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const { created, inquiry } = await deps.store.create({ ...draft, reference: newReference(inbox.id) });
+      const { created, inquiry } = await deps.store.create({ ...draft, reference: newReference(inbox.id) }, options);
       if (!created) {
         deps.log.info('inquiry.duplicate', { inquiryId: inquiry.id, inboxId: inbox.id, deliveryId: input.deliveryId });
         return { inquiry, duplicate: true };

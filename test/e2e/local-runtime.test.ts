@@ -17,14 +17,14 @@ describe('local runtime (npm start)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'watchdog-e2e-'));
 
   async function start(configFile: string): Promise<void> {
-    const [port, sesPort] = [await freePort(), await freePort()];
+    const [port, sesPort, demoPort] = [await freePort(), await freePort(), await freePort()];
     dynamoPort = await freePort();
     api = `http://127.0.0.1:${port}`;
     ses = `http://127.0.0.1:${sesPort}`;
     output = '';
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--sweep-every', '1s', '--data-dir', dataDir],
+      ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--sweep-every', '1s', '--data-dir', dataDir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

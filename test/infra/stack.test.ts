@@ -203,7 +203,7 @@ describe('HTTP API', () => {
 
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
-      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}'].sort(),
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'POST /forms/{inbox}', 'OPTIONS /forms/{inbox}', 'GET /forms/{inbox}/stamp', 'OPTIONS /forms/{inbox}/stamp', 'GET /forms/{inbox}/thanks', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}'].sort(),
     );
     expect(ROUTES).toHaveLength(routeKeys.length);
     template.resourcePropertiesCountIs(
@@ -228,6 +228,18 @@ describe('HTTP API', () => {
     expect(template.findResources('AWS::Logs::LogGroup')[idOf(stack.httpApi.accessLogs)]?.Properties.RetentionInDays).toBe(30);
   });
 
+  it('throttles the public form and webhook routes per route, below the stage default', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(settings['POST /forms/{inbox}']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    expect(settings['POST /webhooks/{inbox}']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    const routeKeys = new Set(Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey));
+    for (const [key, limits] of Object.entries(settings)) {
+      expect(routeKeys.has(key), key).toBe(true);
+      expect(limits.ThrottlingRateLimit).toBeLessThanOrEqual(THROTTLE.rateLimit);
+    }
+  });
+
   it('lets API Gateway invoke the function only from this API', () => {
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }));
     expect(permissions).toHaveLength(ROUTES.length);
@@ -246,6 +258,7 @@ describe('HTTP API', () => {
     template.hasOutput('WebhookUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/acme']] } });
     template.hasOutput('WebhookUrlNorthShore', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north-shore']] } });
     template.hasOutput('WebhookUrlNorthShore2', { Value: { 'Fn::Join': ['', [endpoint, '/webhooks/north--shore']] } });
+    template.hasOutput('FormUrlAcme', { Value: { 'Fn::Join': ['', [endpoint, '/forms/acme']] } });
   });
 });
 

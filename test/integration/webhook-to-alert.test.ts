@@ -77,7 +77,7 @@ describe('a webhook inquiry is stored, acknowledged and escalated (DynamoDB Loca
       ['missing email', apiEvent('POST', '/webhooks/acme', { body: { name: 'Bob', message: 'hi' } }), 400, /email: is required/],
       ['invalid email', apiEvent('POST', '/webhooks/acme', { body: { email: 'bob\r\nBcc: x@evil.test' } }), 400, /is not an email address/],
       ['array body', apiEvent('POST', '/webhooks/acme', { body: '[1,2]' }), 400, /must be a JSON object/],
-      ['wrong content type', apiEvent('POST', '/webhooks/acme', { body: 'email=a@example.com', headers: { 'content-type': 'text/plain' } }), 400, /Content-Type must be application\/json/],
+      ['wrong content type', apiEvent('POST', '/webhooks/acme', { body: 'email=a@example.com', headers: { 'content-type': 'text/plain' } }), 415, /Content-Type must be application\/json/],
       ['unknown route', apiEvent('GET', '/nowhere'), 404, /No route/],
       ['wrong method', apiEvent('GET', '/webhooks/acme'), 405, /not allowed/],
     ];

@@ -104,8 +104,11 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
   }
 
   return {
-    async create(inquiry) {
+    async create(inquiry, options = {}) {
       const delivery = deliveryKey(inquiry.inboxId, inquiry.channel, inquiry.deliveryId);
+      const window = options.sameContentWithin;
+      const receivedSeconds = Math.floor(Date.parse(inquiry.receivedAt) / 1000);
+      const sameContent = window ? deliveryKey(inquiry.inboxId, inquiry.channel, `same:${window.key}`) : undefined;
       try {
         await doc.send(
           new TransactWriteCommand({
@@ -131,6 +134,19 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              ...(sameContent && window
+                ? [
+                    {
+                      Put: {
+                        TableName: tableName,
+                        Item: { ...sameContent, entity: ENTITY.delivery, schemaVersion: SCHEMA_VERSION, inquiryId: inquiry.id, expiresAt: receivedSeconds + window.seconds },
+                        // An expired record (TTL deletes lazily) no longer counts: the window re-arms itself.
+                        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+                        ExpressionAttributeValues: { ':now': receivedSeconds },
+                      },
+                    },
+                  ]
+                : []),
             ],
           }),
         );
@@ -141,6 +157,10 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
         // Which condition failed tells a redelivery (the delivery record exists) from a reference collision.
         const existing = await pointer(delivery);
         if (existing) return { created: false, inquiry: existing };
+        if (sameContent && reasons[3]?.Code === 'ConditionalCheckFailed') {
+          const same = await pointer(sameContent);
+          if (same) return { created: false, inquiry: same };
+        }
         if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new ReferenceTakenError(inquiry.reference);
         if (reasons.some((r) => r.Code === 'TransactionConflict')) return translateDynamoError({ name: 'TransactionConflictException' }, 'TransactWriteItems');
         throw error;

@@ -1,0 +1,172 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { calendarOf, findInbox } from '../config/inboxes';
+import type { InboxConfig } from '../config/schema';
+import { deadlineFor } from '../domain/calendar';
+import { parseDuration } from '../domain/duration';
+import { newReference } from '../domain/reference';
+import { choosePolicy } from '../domain/policy';
+import { confirmationPage, createReceipt, formErrorPage, readReceipt, reshowFormPage } from '../http/form-pages';
+import { errorResponse, ForbiddenError, json, type HttpRequest, type HttpResponse } from '../http/http';
+import type { Deps } from '../ports/deps';
+import { receiveInquiry } from '../use-cases/receive-inquiry';
+import { TURNSTILE_FIELD, verifyTurnstile } from './captcha';
+import { corsHeaders, originVerdict } from './cors';
+import { sameContentWithin } from './dedupe';
+import { FieldValidationError, pickRoles } from './field-mapping';
+import { checkFormStamp, createFormStamp, STAMP_FIELD } from './form-stamp';
+import { controlFields, formValue, mapForm, parseFormBody, type FormValues } from './forms';
+
+/**
+ * `POST /forms/{inbox}` from a plain HTML form or fetch(). A browser (Accept: text/html) gets a 303 to the inbox's
+ * thankYouUrl or to our confirmation page, or the form again with what to fix; everything else gets JSON.
+ * The honeypot and the minimum fill time are silent: a bot sees exactly what a person sees, and nothing is stored.
+ */
+const POST_METHODS = 'POST, OPTIONS';
+
+const wantsHtml = (request: HttpRequest) => /text\/html/i.test(request.headers.accept ?? '');
+const formAction = (inboxId: string) => `/forms/${encodeURIComponent(inboxId)}`;
+
+type Outcome = { reference: string; replyBy: string; id: string; duplicate: boolean };
+
+export async function handleFormPost(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
+  const html = wantsHtml(request);
+  const inbox = deps.config.inboxes.find((candidate) => candidate.id === inboxId);
+  if (!inbox) return html ? formErrorPage(404, 'This form is not connected to any inbox.') : json(404, { error: `No inbox "${inboxId.slice(0, 50)}"` });
+  const verdict = originVerdict(inbox, request);
+  const cors = corsHeaders(verdict.corsOrigin, POST_METHODS);
+  const fail = (error: unknown): HttpResponse => {
+    const response = errorResponse(error, deps.log, { method: request.method, path: request.path });
+    if (!html) return { ...response, headers: { ...response.headers, ...cors } };
+    const message = (JSON.parse(response.body ?? '{}') as { error?: string }).error ?? 'Something went wrong.';
+    const retryAfter = (response.headers as Record<string, string>)['retry-after'];
+    return formErrorPage(response.statusCode, message, { ...cors, ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
+  };
+  try {
+    if (!verdict.allowed) throw new ForbiddenError(`Forms of ${inbox.name} cannot be posted from ${verdict.origin} (not in allowedOrigins)`);
+    const values = await parseFormBody(request);
+    const settings = formSettings(inbox);
+    const key = await deps.secrets.get('signing-key');
+    const now = deps.clock.now();
+
+    const trap = formValue(values, settings.honeypot);
+    const stamp = checkFormStamp(key, inbox.id, formValue(values, STAMP_FIELD), now, settings.minFillSeconds);
+    const discard =
+      trap ? 'honeypot filled' : stamp.state === 'forged' || stamp.state === 'too-fast' ? `stamp ${stamp.state}` : settings.requireStamp && stamp.state !== 'ok' ? `stamp ${stamp.state}` : undefined;
+    if (discard) {
+      deps.log.info('form.discarded', { inboxId: inbox.id, reason: discard, sourceIp: request.sourceIp });
+      return respond(request, inbox, decoy(inbox, deps), html, key, cors);
+    }
+
+    let mapped;
+    try {
+      mapped = mapForm(values, settings.honeypot, settings.fields);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError) || !html) throw error;
+      return reshowFormPage({
+        inbox,
+        action: formAction(inbox.id),
+        problems: error.problems,
+        values: error.values,
+        roles: rolesOf(values, settings),
+        hidden: hiddenFields(values, settings),
+        extraHeaders: cors,
+      });
+    }
+
+    if (inbox.forms?.turnstile) {
+      await verifyTurnstile({
+        url: inbox.forms.turnstile.verifyUrl,
+        secret: await deps.secrets.get(`turnstile-secret/${inbox.id}`),
+        token: formValue(values, TURNSTILE_FIELD),
+        remoteIp: request.sourceIp,
+      });
+    }
+
+    const input = {
+      inboxId: inbox.id,
+      channel: 'form' as const,
+      // One rendered form and one text are one inquiry (a re-post after "back" or a double click); without a stamp,
+      // only the same-content window below recognises repeats.
+      deliveryId: stamp.state === 'ok' ? `stamp:${createHash('sha256').update(`${stamp.nonce}\n${JSON.stringify(mapped.content)}`).digest('hex')}` : `form:${randomUUID()}`,
+      ...mapped.content,
+    };
+    const { inquiry, duplicate } = await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) });
+    return respond(request, inbox, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate }, html, key, cors);
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+function formSettings(inbox: InboxConfig) {
+  return {
+    honeypot: inbox.forms?.honeypot ?? '_gotcha',
+    minFillSeconds: inbox.forms?.minFillSeconds ?? 3,
+    requireStamp: inbox.forms?.requireStamp ?? false,
+    fields: inbox.forms?.fields,
+  };
+}
+
+/** Which of the sender's fields play which role (known even when validation fails). */
+function rolesOf(values: FormValues, settings: ReturnType<typeof formSettings>) {
+  const control = controlFields(settings.honeypot);
+  return pickRoles(Object.keys(values).filter((key) => !control.has(key)), settings.fields);
+}
+
+/** What the re-shown form carries along unchanged: the stamp, the CAPTCHA token, every field it does not show. */
+function hiddenFields(values: FormValues, settings: ReturnType<typeof formSettings>): Array<{ name: string; value: string }> {
+  const roles = rolesOf(values, settings);
+  const shown = new Set(Object.values(roles));
+  const hidden: Array<{ name: string; value: string }> = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (shown.has(name) || name === settings.honeypot) continue;
+    for (const v of Array.isArray(value) ? value : [value]) hidden.push({ name, value: v });
+  }
+  return hidden;
+}
+
+/** What a discarded bot submission is told: indistinguishable from a real one. */
+function decoy(inbox: InboxConfig, deps: Deps): Outcome {
+  const now = deps.clock.now();
+  const policy = choosePolicy(inbox, { channel: 'form', email: '', subject: undefined, message: '' });
+  const replyBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!).toISOString();
+  return { id: randomUUID(), reference: newReference(inbox.id), replyBy, duplicate: false };
+}
+
+function respond(request: HttpRequest, inbox: InboxConfig, outcome: Outcome, html: boolean, key: string | undefined, cors: Record<string, string>): HttpResponse {
+  if (!html) return json(202, outcome, cors);
+  const thankYou = inbox.forms?.thankYouUrl;
+  if (thankYou) return { statusCode: 303, headers: { location: thankYou, 'cache-control': 'no-store', ...cors }, body: '' };
+  if (!key) return confirmationPage(inbox, outcome.reference, outcome.replyBy);
+  const receipt = createReceipt(key, inbox.id, outcome.reference, outcome.replyBy);
+  return { statusCode: 303, headers: { location: `${formAction(inbox.id)}/thanks?r=${receipt}`, 'cache-control': 'no-store', ...cors }, body: '' };
+}
+
+/** `GET /forms/{inbox}/thanks?r=…`: the confirmation page, from the signed receipt (no lookup, nothing to guess). */
+export async function handleThanks(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
+  const inbox = findInbox(deps.config, inboxId);
+  const receipt = readReceipt(await deps.secrets.get('signing-key'), inbox.id, request.query.r);
+  if (!receipt) return formErrorPage(400, 'This confirmation link is not valid. If you sent a message, you will find its reference in our email.');
+  return confirmationPage(inbox, receipt.reference, receipt.replyBy);
+}
+
+/** `GET /forms/{inbox}/stamp`: a fresh signed render stamp for a static page's form (one line of script fills it in). */
+export async function handleStamp(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
+  const inbox = findInbox(deps.config, inboxId);
+  const verdict = originVerdict(inbox, request);
+  const cors = corsHeaders(verdict.corsOrigin, 'GET, OPTIONS');
+  if (!verdict.allowed) return json(403, { error: `${verdict.origin} is not in the allowedOrigins of this form` }, cors);
+  const key = await deps.secrets.get('signing-key');
+  if (!key) return json(503, { error: 'Form stamps are not available yet (no signing key)' }, { ...cors, 'retry-after': '60' });
+  const settings = formSettings(inbox);
+  return json(200, { field: STAMP_FIELD, stamp: createFormStamp(key, inbox.id, deps.clock.now()), honeypot: settings.honeypot, minFillSeconds: settings.minFillSeconds }, cors);
+}
+
+/** CORS preflight of a form route: allowed origins get the headers, others a 403 with the reason. */
+export function handlePreflight(request: HttpRequest, inboxId: string, deps: Deps, methods: string): HttpResponse {
+  const inbox = findInbox(deps.config, inboxId);
+  const verdict = originVerdict(inbox, request);
+  if (!verdict.corsOrigin) {
+    return json(403, { error: `${verdict.origin ?? 'A request without an Origin'} may not call this form from a browser (not in allowedOrigins)` }, { vary: 'Origin' });
+  }
+  return { statusCode: 204, headers: corsHeaders(verdict.corsOrigin, methods), body: '' };
+}
