@@ -54,6 +54,8 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
       ),
     );
     await deps.store.linkMessageId(messageId, inquiry.id);
+    // SES sends it as <providerMessageId@…amazonses.com>: replies are matched by that bare id (email channel).
+    if (providerMessageId) await deps.store.linkMessageId(providerMessageId, inquiry.id);
     deps.log.info('ack.sent', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, providerMessageId });
     await publishEvents(deps, [
       { type: 'InquiryAcknowledged', at: now.toISOString(), inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { messageId } },

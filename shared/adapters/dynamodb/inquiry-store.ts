@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
+import type { MailRecord } from '../../domain/mail-record';
 import type { InquiryStore } from '../../ports/inquiry-store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import {
@@ -13,6 +14,8 @@ import {
   dueUpperBound,
   inquiryIndexAttributes,
   inquiryKey,
+  mailLogPartition,
+  mailRecordKey,
   messageKey,
   openPartition,
   referenceKey,
@@ -21,6 +24,8 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Delivery records only need to outlive every provider's retry horizon (Standard Webhooks retries ~3 days). */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+/** Mail records outlive the raw mail they point to (kept 90 days by default) so a late question still finds the reason. */
+const MAIL_RECORD_RETENTION_SECONDS = 400 * 24 * 3600;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'schemaVersion', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'duePk', 'dueSk'];
 
 export interface DynamoInquiryStoreOptions {
@@ -30,6 +35,12 @@ export interface DynamoInquiryStoreOptions {
   onRead?: (capacityUnits: number, items: number) => void;
   /** Items per due-index page (default: DynamoDB's 1 MB pages); small values exercise paging in tests. */
   duePageSize?: number;
+}
+
+function mailRecordFrom(item: Record<string, unknown>): MailRecord {
+  const record = { ...item };
+  for (const attribute of [...KEY_ATTRIBUTES, 'expiresAt']) delete record[attribute];
+  return record as unknown as MailRecord;
 }
 
 /** Every access pattern is documented on the InquiryStore port; key formats live in ./keys.ts. */
@@ -76,6 +87,11 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
       items: (result.Items ?? []).map(fromItem).filter((i): i is Inquiry => i !== undefined),
       next: result.LastEvaluatedKey,
     };
+  }
+
+  async function getMailRecord(inboxId: string, key: string): Promise<MailRecord | undefined> {
+    const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: mailRecordKey(inboxId, key), ConsistentRead: true })));
+    return result.Item?.entity === ENTITY.mail ? mailRecordFrom(result.Item) : undefined;
   }
 
   return {
@@ -150,6 +166,48 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
       );
     },
     findByMessageId: (messageId) => pointer(messageKey(messageId)),
+
+    async recordMail(record) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...mailRecordKey(record.inboxId, record.key),
+              entity: ENTITY.mail,
+              schemaVersion: SCHEMA_VERSION,
+              gsi2pk: mailLogPartition(record.inboxId),
+              gsi2sk: `${record.receivedAt}#${record.key}`,
+              expiresAt: Math.floor(Date.parse(record.receivedAt) / 1000) + MAIL_RECORD_RETENTION_SECONDS,
+              ...record,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, record };
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'PutItem');
+        return { created: false, record: (await getMailRecord(record.inboxId, record.key)) ?? record };
+      }
+    },
+
+    getMailRecord,
+
+    async listMail(inboxId, limit) {
+      const result = await run('Query', () =>
+        doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': mailLogPartition(inboxId) },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      );
+      return (result.Items ?? []).filter((item) => item.entity === ENTITY.mail).map(mailRecordFrom);
+    },
 
     async customerHistory(inboxId, email, limit) {
       const { items } = await query({
