@@ -21,7 +21,7 @@ export async function startLocalRuntime(config: unknown, extraArgs: string[] = [
   const apiToken = 'bench-token';
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--in-memory', ...extraArgs],
+    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--smtp-port', String(await freePort()), '--dynamodb-port', String(dynamoPort), '--in-memory', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHDOG_API_TOKEN: apiToken } },
   );
   let output = '';

@@ -14,6 +14,9 @@ import { localDynamoClient, startDynamoDbLocal } from './dynamodb-local';
 import { parseOptions, USAGE } from './options';
 import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
+import { startSmtpListener } from './smtp-listener';
+import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
+import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { StartupError } from './startup-error';
 import { LOCAL_TABLE_NAME, createLocalDeps } from './wiring';
 
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   const config = loadConfigFile(options.config);
   await assertPortFree(options.port, 'HTTP server', '--port');
   await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
+  await assertPortFree(options.smtpPort, 'SMTP listener', '--smtp-port');
   if (!options.dynamodbEndpoint) await assertPortFree(options.dynamodbPort, 'DynamoDB Local', '--dynamodb-port');
 
   const stops: Array<() => Promise<void>> = [];
@@ -88,6 +92,11 @@ async function main(): Promise<void> {
     });
     stops.push(() => http.stop());
 
+    // Mail to the inbox addresses: raw kept in the data dir first, then the same use case as the Lambda.
+    const mailDir = localMailDirectory(options.dataDir);
+    const smtp = await startSmtpListener({ port: options.smtpPort, deps, rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir) });
+    stops.push(() => smtp.stop());
+
     const timer = setInterval(() => {
       // A sweep still running when the next tick comes is not doubled up; the next tick catches up.
       sweeping ??= sweep()
@@ -105,6 +114,7 @@ async function main(): Promise<void> {
       `  config            ${resolve(options.config)} (${config.inboxes.length} inbox${config.inboxes.length === 1 ? '' : 'es'})`,
       `  HTTP              ${http.url}   (GET /health)`,
       ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name})`),
+      `  SMTP              ${smtp.url}   (mail for ${config.inboxes.flatMap((i) => [i.address, ...i.aliases]).join(', ')}; raw mail ${options.inMemory ? 'in memory' : `in ${resolve(mailDir)}`})`,
       `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store)`,
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
       `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,

@@ -9,6 +9,7 @@ export interface LocalOptions {
   config: string;
   port: number;
   sesPort: number;
+  smtpPort: number;
   dynamodbPort: number;
   dynamodbEndpoint?: string;
   sweepEveryMs: number;
@@ -22,6 +23,7 @@ const ENV = {
   config: 'WATCHDOG_CONFIG',
   port: 'WATCHDOG_PORT',
   'ses-port': 'WATCHDOG_SES_PORT',
+  'smtp-port': 'WATCHDOG_SMTP_PORT',
   'dynamodb-port': 'WATCHDOG_DYNAMODB_PORT',
   'dynamodb-endpoint': 'WATCHDOG_DYNAMODB_ENDPOINT',
   'sweep-every': 'WATCHDOG_SWEEP_EVERY',
@@ -34,6 +36,7 @@ export const USAGE = `Usage: npm start -- [options]
   --config FILE              watchdog config file (default: the bundled demo, config/demo.json)   [${ENV.config}]
   --port N                   HTTP server for webhooks, API and health (default 3000)              [${ENV.port}]
   --ses-port N               local SES endpoint and its mail viewer (default 8005)                [${ENV['ses-port']}]
+  --smtp-port N              SMTP listener for mail to the inbox addresses (default 2525)         [${ENV['smtp-port']}]
   --dynamodb-port N          DynamoDB Local (default 8000)                                         [${ENV['dynamodb-port']}]
   --dynamodb-endpoint URL    use a DynamoDB that is already running instead of starting one       [${ENV['dynamodb-endpoint']}]
   --sweep-every DURATION     how often the sweeper runs, e.g. 30s, 1m (default 1m)                [${ENV['sweep-every']}]
@@ -57,6 +60,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         config: { type: 'string' },
         port: { type: 'string' },
         'ses-port': { type: 'string' },
+        'smtp-port': { type: 'string' },
         'dynamodb-port': { type: 'string' },
         'dynamodb-endpoint': { type: 'string' },
         'sweep-every': { type: 'string' },
@@ -78,6 +82,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     config: value('config') ?? DEMO_CONFIG,
     port: port(value('port') ?? '3000', 'port'),
     sesPort: port(value('ses-port') ?? '8005', 'ses-port'),
+    smtpPort: port(value('smtp-port') ?? '2525', 'smtp-port'),
     dynamodbPort: port(value('dynamodb-port') ?? '8000', 'dynamodb-port'),
     dynamodbEndpoint: value('dynamodb-endpoint'),
     sweepEveryMs: durationMs(sweep),
