@@ -31,8 +31,9 @@ export const corpus = manifest.messages;
 
 /** The manifest's inbox; `unique` gives its sender a per-test address so mail in the shared SES store can be told apart. */
 export function corpusConfig({ unique = false } = {}) {
-  const from = unique ? `Acme Plumbing <hello-${randomUUID().slice(0, 8)}@acme-plumbing.test>` : manifest.inbox.from;
-  return parseConfig({ inboxes: [{ ...manifest.inbox, from }] });
+  if (!unique) return parseConfig({ inboxes: [manifest.inbox] });
+  const tag = randomUUID().slice(0, 8);
+  return parseConfig({ inboxes: [{ ...manifest.inbox, from: `Acme Plumbing <hello-${tag}@acme-plumbing.test>`, managers: [`maria-${tag}@acme-plumbing.test`] }] });
 }
 
 /** A fixture's bytes with {{ack:FILE}} / {{ref:FILE}} replaced from what the earlier mails produced. */
