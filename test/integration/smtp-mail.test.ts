@@ -40,7 +40,7 @@ describe('the .eml corpus through the SMTP listener', () => {
     for (const message of corpus) {
       const raw = fixture(message.file, { ack, ref });
       const info = await send(raw, message.rcptTo);
-      replies[message.file] = info.response;
+      replies[message.file] = info.response ?? '';
       const record = await recordOf(raw);
       if (record?.inquiryId && message.outcome === 'inquiry') {
         const inquiry = (await env.deps.store.get(record.inquiryId))!;
