@@ -9,6 +9,10 @@ export interface RunningRuntime {
   api: string;
   ses: string;
   apiToken: string;
+  /** Port of the SMTP listener. */
+  smtpPort: number;
+  /** What the process has printed so far (the banner, logs). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -17,11 +21,11 @@ export async function startLocalRuntime(config: unknown, extraArgs: string[] = [
   const dir = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
   const file = join(dir, 'watchdog.json');
   writeFileSync(file, JSON.stringify(config));
-  const [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, sesPort, dynamoPort, smtpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const apiToken = 'bench-token';
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--smtp-port', String(await freePort()), '--dynamodb-port', String(dynamoPort), '--in-memory', ...extraArgs],
+    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--smtp-port', String(smtpPort), '--dynamodb-port', String(dynamoPort), '--in-memory', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHDOG_API_TOKEN: apiToken } },
   );
   let output = '';
@@ -35,6 +39,8 @@ export async function startLocalRuntime(config: unknown, extraArgs: string[] = [
     api: `http://127.0.0.1:${port}`,
     ses: `http://127.0.0.1:${sesPort}`,
     apiToken,
+    smtpPort,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGINT');

@@ -1,28 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/ports';
+import { startLocalRuntime, type RunningRuntime } from '../../bench/local-runtime';
 import { fixture } from '../support/mail-corpus';
 import { mailsTo, waitForMails } from '../support/ses-store';
 
 /** `npm start` as a process, its SMTP listener driven with an SMTP client (nodemailer), mail read from the SES endpoint. */
 describe('npm start: the SMTP listener', () => {
-  let child: ChildProcess;
-  let output = '';
-  let api: string;
-  let ses: string;
-  let smtpPort: number;
-  const dataDir = mkdtempSync(join(tmpdir(), 'watchdog-smtp-e2e-'));
+  let runtime: RunningRuntime;
 
   beforeAll(async () => {
-    const file = join(dataDir, 'watchdog.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
+    runtime = await startLocalRuntime(
+      {
         inboxes: [
           {
             id: 'acme',
@@ -38,36 +26,18 @@ describe('npm start: the SMTP listener', () => {
             escalation: [{ after: '100%', notify: 'managers' }],
           },
         ],
-      }),
+      },
+      ['--sweep-every', '1h'],
     );
-    const [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
-    smtpPort = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    ses = `http://127.0.0.1:${sesPort}`;
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--smtp-port', String(smtpPort), '--dynamodb-port', String(dynamoPort), '--sweep-every', '1h', '--data-dir', dataDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 45_000;
-    while (!output.includes('Press Ctrl-C to stop.')) {
-      if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
   }, 60_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGINT');
-      await once(child, 'exit');
-    }
+    await runtime?.stop();
   });
 
   it('shows the SMTP listener in the banner, takes forwarded mail, and a copied staff reply stops the clock', async () => {
-    expect(output).toContain(`SMTP              smtp://127.0.0.1:${smtpPort}   (mail for acme@in.watchdog.test, hello@acme-plumbing.test; raw mail in ${dataDir}/mail)`);
+    const { api, ses, smtpPort } = runtime;
+    expect(runtime.output()).toContain(`SMTP              smtp://127.0.0.1:${smtpPort}   (mail for acme@in.watchdog.test, hello@acme-plumbing.test; raw mail in memory)`);
     const client = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
     const send = (file: string, to = ['acme@in.watchdog.test']) => client.sendMail({ envelope: { from: 'fwd@acme-plumbing.test', to }, raw: fixture(file) });
 
@@ -87,7 +57,6 @@ describe('npm start: the SMTP listener', () => {
     expect(alerts[0]!.subject).toContain('Heizung');
     expect(alerts[0]!.body.text).not.toContain('Leaking tap');
     expect(await mailsTo(ses, 'sam@example.com')).toEqual([]);
-    expect(readdirSync(join(dataDir, 'mail'), { recursive: true }).filter((f) => String(f).endsWith('.eml'))).toHaveLength(4);
     client.close();
   }, 60_000);
 });
