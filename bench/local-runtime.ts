@@ -12,6 +12,8 @@ export interface RunningRuntime {
   /** The demo form site (its own origin) and DynamoDB Local. */
   demo: string;
   dynamo: string;
+  /** Port of the SMTP listener. */
+  smtpPort: number;
   /** Everything the process printed so far (the start-up banner first). */
   output(): string;
   stop(): Promise<void>;
@@ -21,12 +23,12 @@ export interface RunningRuntime {
 export async function startLocalRuntime(config: unknown | ((ports: { demo: number }) => unknown), extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'watchdog-bench-'));
   const file = join(dir, 'watchdog.json');
-  const [port, sesPort, dynamoPort, demoPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, sesPort, dynamoPort, demoPort, smtpPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   writeFileSync(file, JSON.stringify(typeof config === 'function' ? config({ demo: demoPort }) : config));
   const apiToken = 'bench-token';
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--in-memory', ...extraArgs],
+    ['--import', 'tsx', 'infra/local/main.ts', '--config', file, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--smtp-port', String(smtpPort), '--in-memory', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WATCHDOG_API_TOKEN: apiToken, ...env } },
   );
   let output = '';
@@ -42,6 +44,7 @@ export async function startLocalRuntime(config: unknown | ((ports: { demo: numbe
     apiToken,
     demo: `http://127.0.0.1:${demoPort}`,
     dynamo: `http://127.0.0.1:${dynamoPort}`,
+    smtpPort,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return;

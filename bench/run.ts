@@ -26,7 +26,7 @@ console.log(`inquiry-watchdog benchmarks — ${cpus().length} cores, Node ${proc
 
 if (wanted('bundles')) {
   console.log('\nfunction bundles (as the stack builds them; cold load = fresh node importing the bundle, median of 7)');
-  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts']);
+  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts']);
   for (const b of bundles) console.log(`  ${b.entry.padEnd(24)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms`);
   results.bundles = bundles;
 }

@@ -1,9 +1,11 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { RUNTIME_ENV } from '../shared/config/runtime-env';
 import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
+import { InboundMail } from './constructs/inbound-mail';
 import { MailSending, mailDomains } from './constructs/mail-sending';
 import { domainOf } from '../shared/messages/addresses';
 import { WatchdogSecrets } from './constructs/secrets';
@@ -31,6 +33,8 @@ export class WatchdogStack extends Stack {
   readonly httpApi: WatchdogHttpApi;
   readonly sweepSchedule: SweepSchedule;
   readonly alarms: WatchdogAlarms;
+  readonly inboundMail: InboundMail;
+  readonly inboundMailFunction: WatchdogFunction;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -71,7 +75,24 @@ export class WatchdogStack extends Stack {
     table.grantItemActions(sweep.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
     table.grantQuery(sweep.role, ['due']);
 
-    for (const fn of [httpApi, sweep]) {
+    // Email channel: SES stores each mail in S3 first; the queue feeds the inbound-mail function.
+    // `-c activateReceiptRuleSet=false` leaves the region's active rule set alone (activate ours by hand).
+    const activate = this.node.tryGetContext('activateReceiptRuleSet') as boolean | string | undefined;
+    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', { config, activateRuleSet: activate !== false && activate !== 'false' }));
+    const inboundFn = (this.inboundMailFunction = new WatchdogFunction(this, 'InboundMailFunction', {
+      ...shared,
+      entry: 'functions/inbound-mail.ts',
+      description: 'inquiry-watchdog: received mail (from S3 via SQS) → inquiry, follow-up, staff reply or recorded reason',
+      timeout: InboundMail.FUNCTION_TIMEOUT,
+      // A 40 MB message is parsed in memory.
+      memorySize: 1024,
+      environment: { [RUNTIME_ENV.rawMailBucket]: inbound.bucket.bucketName },
+    }));
+    inbound.connect(inboundFn.function, inboundFn.role);
+    table.grantItemActions(inboundFn.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
+    table.grantQuery(inboundFn.role, ['gsi1']);
+
+    for (const fn of [httpApi, sweep, inboundFn]) {
       mail.grantSendRawEmail(fn.role);
       events.grantPublish(fn.role);
       secrets.grantRead(fn.role);
@@ -90,6 +111,8 @@ export class WatchdogStack extends Stack {
     alarms.watchHeartbeat('Sweep', sweep.function);
     alarms.watchQueue('SweepDeadLetter', schedule.deadLetterQueue);
     alarms.watchSesReputation();
+    alarms.watchErrors('InboundMail', inboundFn.function);
+    alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();
@@ -116,6 +139,7 @@ export class WatchdogStack extends Stack {
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
     new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key, webhook-secret/<inbox>[/<provider>] and turnstile-secret/<inbox> (SecureString)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'SNS topic of operational alarms (managers are subscribed; confirm the mail AWS sends)' });
+    new CfnOutput(this, 'RawMailBucket', { value: inbound.bucket.bucketName, description: 'Where every received mail is kept (raw MIME) until the lifecycle rule expires it' });
     new CfnOutput(this, 'TableName', { value: table.table.tableName, description: 'DynamoDB table of inquiries' });
   }
 }

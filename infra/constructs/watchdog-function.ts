@@ -51,6 +51,8 @@ export interface WatchdogFunctionProps {
   readonly configurationSetName: string;
   /** @default 256 */
   readonly memorySize?: number;
+  /** Further environment variables of this function only (RUNTIME_ENV names). */
+  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -90,6 +92,7 @@ export class WatchdogFunction extends Construct {
         [RUNTIME_ENV.secretsPath]: props.secretsPath,
         [RUNTIME_ENV.sesConfigurationSet]: props.configurationSetName,
         NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
       },
       bundling: watchdogBundling(props.config),
     });

@@ -16,6 +16,9 @@ import { localDynamoClient, startDynamoDbLocal } from './dynamodb-local';
 import { parseOptions, USAGE } from './options';
 import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
+import { startSmtpListener } from './smtp-listener';
+import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
+import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { StartupError } from './startup-error';
 import { LOCAL_TABLE_NAME, createLocalDeps } from './wiring';
 
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   await assertPortFree(options.port, 'HTTP server', '--port');
   await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
   await assertPortFree(options.demoPort, 'demo form site', '--demo-port');
+  await assertPortFree(options.smtpPort, 'SMTP listener', '--smtp-port');
   if (!options.dynamodbEndpoint) await assertPortFree(options.dynamodbPort, 'DynamoDB Local', '--dynamodb-port');
 
   const stops: Array<() => Promise<void>> = [];
@@ -94,6 +98,11 @@ async function main(): Promise<void> {
     stops.push(() => demo.stop());
     const signing = await webhookSigningLines(config, secrets);
 
+    // Mail to the inbox addresses: raw kept in the data dir first, then the same use case as the Lambda.
+    const mailDir = localMailDirectory(options.dataDir);
+    const smtp = await startSmtpListener({ port: options.smtpPort, deps, rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir) });
+    stops.push(() => smtp.stop());
+
     const timer = setInterval(() => {
       // A sweep still running when the next tick comes is not doubled up; the next tick catches up.
       sweeping ??= sweep()
@@ -117,6 +126,7 @@ async function main(): Promise<void> {
       ...(config.inboxes[0]!.forms?.allowedOrigins.length && !config.inboxes[0]!.forms.allowedOrigins.some((o) => o.replace(/\/$/, '') === demo.url)
         ? [`                    its origin is not in forms.allowedOrigins of "${config.inboxes[0]!.id}": add ${demo.url} there to post from it`]
         : []),
+      `  SMTP              ${smtp.url}   (mail for ${config.inboxes.flatMap((i) => [i.address, ...i.aliases]).join(', ')}; raw mail ${options.inMemory ? 'in memory' : `in ${resolve(mailDir)}`})`,
       `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store)`,
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
       `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,

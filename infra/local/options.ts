@@ -11,6 +11,7 @@ export interface LocalOptions {
   sesPort: number;
   /** A second origin serving a demo contact form that posts to the watchdog, like a customer's own site. */
   demoPort: number;
+  smtpPort: number;
   dynamodbPort: number;
   dynamodbEndpoint?: string;
   sweepEveryMs: number;
@@ -25,6 +26,7 @@ const ENV = {
   port: 'WATCHDOG_PORT',
   'ses-port': 'WATCHDOG_SES_PORT',
   'demo-port': 'WATCHDOG_DEMO_PORT',
+  'smtp-port': 'WATCHDOG_SMTP_PORT',
   'dynamodb-port': 'WATCHDOG_DYNAMODB_PORT',
   'dynamodb-endpoint': 'WATCHDOG_DYNAMODB_ENDPOINT',
   'sweep-every': 'WATCHDOG_SWEEP_EVERY',
@@ -38,6 +40,7 @@ export const USAGE = `Usage: npm start -- [options]
   --port N                   HTTP server for webhooks, API and health (default 3000)              [${ENV.port}]
   --ses-port N               local SES endpoint and its mail viewer (default 8005)                [${ENV['ses-port']}]
   --demo-port N              demo contact form on its own origin, posting to the watchdog (default 3001) [${ENV['demo-port']}]
+  --smtp-port N              SMTP listener for mail to the inbox addresses (default 2525)         [${ENV['smtp-port']}]
   --dynamodb-port N          DynamoDB Local (default 8000)                                         [${ENV['dynamodb-port']}]
   --dynamodb-endpoint URL    use a DynamoDB that is already running instead of starting one       [${ENV['dynamodb-endpoint']}]
   --sweep-every DURATION     how often the sweeper runs, e.g. 30s, 1m (default 1m)                [${ENV['sweep-every']}]
@@ -62,6 +65,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         port: { type: 'string' },
         'ses-port': { type: 'string' },
         'demo-port': { type: 'string' },
+        'smtp-port': { type: 'string' },
         'dynamodb-port': { type: 'string' },
         'dynamodb-endpoint': { type: 'string' },
         'sweep-every': { type: 'string' },
@@ -84,6 +88,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     port: port(value('port') ?? '3000', 'port'),
     sesPort: port(value('ses-port') ?? '8005', 'ses-port'),
     demoPort: port(value('demo-port') ?? '3001', 'demo-port'),
+    smtpPort: port(value('smtp-port') ?? '2525', 'smtp-port'),
     dynamodbPort: port(value('dynamodb-port') ?? '8000', 'dynamodb-port'),
     dynamodbEndpoint: value('dynamodb-endpoint'),
     sweepEveryMs: durationMs(sweep),

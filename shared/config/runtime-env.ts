@@ -13,6 +13,8 @@ export const RUNTIME_ENV = {
   secretsPath: 'WATCHDOG_SECRETS_PATH',
   /** Optional SES configuration set attached to every mail sent. */
   sesConfigurationSet: 'WATCHDOG_SES_CONFIGURATION_SET',
+  /** S3 bucket SES stores received mail in (inbound-mail function only). */
+  rawMailBucket: 'WATCHDOG_RAW_MAIL_BUCKET',
 } as const;
 
 /** Reads a required environment variable, failing with a message that names it. */

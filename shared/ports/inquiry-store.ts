@@ -1,5 +1,6 @@
 import type { AckLogEntry } from '../domain/ack-caps';
 import type { Inquiry } from '../domain/inquiry';
+import type { MailRecord } from '../domain/mail-record';
 
 /**
  * The only door to persistence. Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
@@ -17,6 +18,8 @@ import type { Inquiry } from '../domain/inquiry';
  * 7. acknowledgements recently sent to an address, across inboxes (the caps) → GetItem ACKLOG#<address>: one small
  *                                           item per mailbox, replaced with a version condition, expiring by TTL
  *                                           once its newest entry is older than the longest cap window
+ * 8. what became of a received mail       → GetItem  MAIL#<inbox>#<mid:Message-ID | sha256:hash> (redelivery check);
+ *    the mail an inbox received, newest first → Query gsi2 MAILLOG#<inbox> (ignored/quarantined mail stays visible)
  */
 /** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
 export interface AckLog {
@@ -40,6 +43,10 @@ export interface InquiryStore {
   /** Remembers that a message id (ours or the customer's) belongs to an inquiry, for threading replies. */
   linkMessageId(messageId: string, inquiryId: string): Promise<void>;
   findByMessageId(messageId: string): Promise<Inquiry | undefined>;
+  /** Records what became of a received mail; a second record for the same mail is not written (returns the first). */
+  recordMail(record: MailRecord): Promise<{ created: boolean; record: MailRecord }>;
+  getMailRecord(inboxId: string, key: string): Promise<MailRecord | undefined>;
+  listMail(inboxId: string, limit: number): Promise<MailRecord[]>;
   customerHistory(inboxId: string, email: string, limit: number): Promise<Inquiry[]>;
   listOpen(inboxId: string, limit: number): Promise<Inquiry[]>;
   /** The acknowledgements sent to an address (as `capAddress` gives it) that the caps still count. */

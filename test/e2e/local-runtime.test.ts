@@ -24,7 +24,7 @@ describe('local runtime (npm start)', () => {
     output = '';
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--sweep-every', '1s', '--data-dir', dataDir],
+      ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--smtp-port', String(await freePort()), '--sweep-every', '1s', '--data-dir', dataDir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

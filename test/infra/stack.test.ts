@@ -139,7 +139,8 @@ describe('table', () => {
 
 describe('functions', () => {
   it('are exactly two, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and CDK's deploy-time custom-resource provider.
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
@@ -288,7 +289,7 @@ describe('sweep schedule', () => {
 
   it('has an encrypted, TLS-only dead-letter queue whose policy admits only this rule', () => {
     const queueArn = { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] };
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.resourceCountIs('AWS::SQS::Queue', 3); // + the inbound-mail queue and its dead-letter queue
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -315,7 +316,8 @@ describe('event bus', () => {
 });
 
 describe('IAM least privilege', () => {
-  const X_RAY = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+  // Actions without resource-level permissions: X-Ray's, and activating the SES receipt rule set at deploy time.
+  const X_RAY = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ses:SetActiveReceiptRuleSet']);
   const roles = () => ({ httpApi: idOf(stack.httpApiFunction.role), sweep: idOf(stack.sweepFunction.role) });
 
   it('never allows Action "*" or a whole service, and Resource "*" only for X-Ray', () => {
@@ -457,7 +459,7 @@ describe('mail sending and operations', () => {
     alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'QueueName'] } }] });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.03 });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0005 });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8); // + inbound-mail errors and dead-letter depth
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
@@ -483,14 +485,20 @@ describe('cdk-nag', () => {
       .flatMap((data) => Object.entries(data));
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const [id, reason] of acknowledged) expect(reason.trim().length, `reason for ${id}`).toBeGreaterThan(40);
+    const rawMailBucket = idOf(stack.inboundMail.bucket);
     expect([...new Set(acknowledged.map(([id]) => id.replace(/^annotation::/i, '')))].sort()).toEqual([
       'AwsSolutions-APIG4',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM5[Resource::*]',
+      `AwsSolutions-IAM5[Resource::<${rawMailBucket}.Arn>/inbound/*]`,
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
       'Serverless-LambdaDLQ',
+      'Serverless-LambdaEventSourceMappingDestination',
       'Serverless-LambdaLatestVersion',
+      'Serverless-LambdaTracing',
       'Serverless-SNSRedrivePolicy',
       'Serverless-SQSRedrivePolicy',
     ]);

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
+import type { MailRecord } from '../../domain/mail-record';
 import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import {
@@ -14,6 +15,8 @@ import {
   dueUpperBound,
   inquiryIndexAttributes,
   inquiryKey,
+  mailLogPartition,
+  mailRecordKey,
   messageKey,
   openPartition,
   referenceKey,
@@ -24,6 +27,8 @@ import { DUE_SHARDS } from './table-definition';
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 /** BatchGetItem takes at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
+/** Mail records outlive the raw mail they point to (kept 90 days by default) so a late question still finds the reason. */
+const MAIL_RECORD_RETENTION_SECONDS = 400 * 24 * 3600;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'schemaVersion', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'duePk', 'dueSk'];
 
 export interface DynamoInquiryStoreOptions {
@@ -33,6 +38,12 @@ export interface DynamoInquiryStoreOptions {
   onRead?: (capacityUnits: number, items: number, operation: 'Query' | 'BatchGetItem') => void;
   /** Items per due-index page (default: DynamoDB's 1 MB pages); small values exercise paging in tests. */
   duePageSize?: number;
+}
+
+function mailRecordFrom(item: Record<string, unknown>): MailRecord {
+  const record = { ...item };
+  for (const attribute of [...KEY_ATTRIBUTES, 'expiresAt']) delete record[attribute];
+  return record as unknown as MailRecord;
 }
 
 /** Every access pattern is documented on the InquiryStore port; key formats live in ./keys.ts. */
@@ -73,8 +84,8 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
   }
 
   /** Full items for index keys, in index order (the indexes project keys only; see table-definition.ts). */
-  async function hydrate(keys: Array<Record<string, unknown>>): Promise<Inquiry[]> {
-    const found = new Map<string, Inquiry>();
+  async function hydrate(keys: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
       let pending: Array<Record<string, unknown>> | undefined = keys.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ pk: k.pk, sk: k.sk }));
       for (let attempt = 0; pending && pending.length > 0; attempt++) {
@@ -85,22 +96,25 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
         );
         const items = result.Responses?.[tableName] ?? [];
         onRead?.(result.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) ?? 0, items.length, 'BatchGetItem');
-        for (const item of items) {
-          const inquiry = fromItem(item);
-          if (inquiry) found.set(String(item.pk), inquiry);
-        }
+        for (const item of items) found.set(String(item.pk), item);
         // Unprocessed keys (throttling) are retried with backoff, as the SDK documentation asks.
         pending = result.UnprocessedKeys?.[tableName]?.Keys;
       }
     }
     // An item can leave an index between the query and the read (answered meanwhile): it is simply absent.
-    return keys.map((k) => found.get(String(k.pk))).filter((i): i is Inquiry => i !== undefined);
+    return keys.map((k) => found.get(String(k.pk))).filter((i) => i !== undefined);
   }
 
   async function query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Inquiry[]; next?: Record<string, unknown> }> {
     const result = await run('Query', () => doc.send(new QueryCommand({ ...input, TableName: tableName, ReturnConsumedCapacity: 'TOTAL' })));
     onRead?.(result.ConsumedCapacity?.CapacityUnits ?? 0, result.Items?.length ?? 0, 'Query');
-    return { items: await hydrate(result.Items ?? []), next: result.LastEvaluatedKey };
+    const items = (await hydrate(result.Items ?? [])).map(fromItem).filter((i): i is Inquiry => i !== undefined);
+    return { items, next: result.LastEvaluatedKey };
+  }
+
+  async function getMailRecord(inboxId: string, key: string): Promise<MailRecord | undefined> {
+    const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: mailRecordKey(inboxId, key), ConsistentRead: true })));
+    return result.Item?.entity === ENTITY.mail ? mailRecordFrom(result.Item) : undefined;
   }
 
   return {
@@ -195,6 +209,48 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
       );
     },
     findByMessageId: (messageId) => pointer(messageKey(messageId)),
+
+    async recordMail(record) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...mailRecordKey(record.inboxId, record.key),
+              entity: ENTITY.mail,
+              schemaVersion: SCHEMA_VERSION,
+              gsi2pk: mailLogPartition(record.inboxId),
+              gsi2sk: `${record.receivedAt}#${record.key}`,
+              expiresAt: Math.floor(Date.parse(record.receivedAt) / 1000) + MAIL_RECORD_RETENTION_SECONDS,
+              ...record,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { created: true, record };
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'PutItem');
+        return { created: false, record: (await getMailRecord(record.inboxId, record.key)) ?? record };
+      }
+    },
+
+    getMailRecord,
+
+    async listMail(inboxId, limit) {
+      const result = await run('Query', () =>
+        doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': mailLogPartition(inboxId) },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      );
+      return (await hydrate(result.Items ?? [])).filter((item) => item.entity === ENTITY.mail).map(mailRecordFrom);
+    },
 
     async customerHistory(inboxId, email, limit) {
       const { items } = await query({

@@ -1,0 +1,143 @@
+import { Aws, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { ReceiptRuleSet, TlsPolicy } from 'aws-cdk-lib/aws-ses';
+import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { Construct, type IConstruct } from 'constructs';
+import { RAW_MAIL_PREFIX, rawMailPrefixOf } from '../../shared/channels/email/inbound-event';
+import type { WatchdogConfig } from '../../shared/config/schema';
+
+export interface InboundMailProps {
+  readonly config: WatchdogConfig;
+  /** Days a received raw mail is kept before S3 deletes it. @default 90 */
+  readonly keepRawMailDays?: number;
+  /** Make this stack's receipt rule set the active one (a region has only one). @default true */
+  readonly activateRuleSet?: boolean;
+}
+
+/**
+ * Receiving mail, durable first: SES stores every message for an inbox address in an encrypted, private, TLS-only
+ * bucket (the first and only action of the inbox's receipt rule) — only then does processing start: S3
+ * `ObjectCreated` → an SQS queue with a dead-letter queue → the inbound-mail function (partial batch failures).
+ * A failing function never loses a mail; a redrive reprocesses it harmlessly.
+ */
+export class InboundMail extends Construct {
+  readonly bucket: Bucket;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly ruleSet: ReceiptRuleSet;
+  /** Longest the inbound function may run; the queue's visibility timeout is six times this. */
+  static readonly FUNCTION_TIMEOUT = Duration.seconds(60);
+
+  constructor(scope: Construct, id: string, props: InboundMailProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // A fixed name lets the queue policy name the bucket without a reference cycle (the bucket's notification
+    // configuration references the queue, whose policy must exist first).
+    const bucketName = `inquiry-watchdog-mail-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+    const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: bucketName });
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const end = 'This is the dead-letter queue of the inbound-mail queue: mail that failed five times waits here (the raw mail stays in S3) for a redrive; a redrive policy of its own would only move it to a queue nobody reads.';
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: end });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: end });
+
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(InboundMail.FUNCTION_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        resources: [this.queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
+    this.bucket = new Bucket(this, 'RawMail', {
+      bucketName,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-raw-mail', prefix: RAW_MAIL_PREFIX, expiration: Duration.days(props.keepRawMailDays ?? 90) }],
+      // Received mail is the business's record: it outlives the stack (until the lifecycle rule expires it).
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+      queueConfigurations: [
+        { event: 's3:ObjectCreated:*', queue: this.queue.queueArn, filter: { s3Key: { rules: [{ name: 'prefix', value: RAW_MAIL_PREFIX }] } } },
+      ],
+    };
+    this.bucket.node.addDependency(this.queue.node.findChild('Policy'));
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Only SES writes to this bucket (by bucket policy) and only the inbound-mail function reads it; every object is a received mail whose processing is logged with its key, so server access logs would add a second bucket that records nothing new.',
+    });
+
+    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet');
+    let previous;
+    for (const inbox of props.config.inboxes) {
+      previous = this.ruleSet.addRule(`Inbox-${inbox.id}`, {
+        recipients: [inbox.address],
+        // Spam and virus verdicts are recorded; mail is never dropped here (forwarding breaks SPF/DMARC).
+        scanEnabled: true,
+        tlsPolicy: TlsPolicy.OPTIONAL,
+        actions: [new S3Action({ bucket: this.bucket, objectKeyPrefix: rawMailPrefixOf(inbox.id) })],
+        ...(previous ? { after: previous } : {}),
+      });
+    }
+
+    if (props.activateRuleSet ?? true) {
+      // CloudFormation cannot make a rule set active; SES allows one active set per region, so this replaces it.
+      const activate = new AwsCustomResource(this, 'ActivateRuleSet', {
+        onUpdate: {
+          service: 'SES',
+          action: 'setActiveReceiptRuleSet',
+          parameters: { RuleSetName: this.ruleSet.receiptRuleSetName },
+          physicalResourceId: PhysicalResourceId.of(`active-${this.ruleSet.receiptRuleSetName}`),
+        },
+        onDelete: { service: 'SES', action: 'setActiveReceiptRuleSet', parameters: {} },
+        // SES receipt rule set actions support no resource-level permissions.
+        policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })]),
+        installLatestAwsSdk: false,
+        memorySize: 256,
+      });
+      activate.node.addDependency(this.ruleSet);
+      Validations.of(activate).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permissions, so "*" is the only resource it accepts; the statement allows that one action and nothing else.',
+      });
+      // The provider function CDK shares between AwsCustomResources runs once per deployment, from CloudFormation.
+      const provider = stack.node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+      if (provider) {
+        const once = 'CDK\'s shared custom-resource provider runs only during deployments, called synchronously by CloudFormation, which reports its failure and rolls back; ';
+        Validations.of(provider).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${once}its role carries only the basic execution policy (writing its own logs), which CDK attaches and we cannot narrow.` });
+        Validations.of(provider).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${once}there is no asynchronous event to park in a dead-letter queue.` });
+        Validations.of(provider).acknowledge({ id: 'Serverless-LambdaTracing', reason: `${once}tracing a single SES API call made at deploy time would show nothing the CloudFormation events do not.` });
+      }
+    }
+  }
+
+  /** Lets `fn` read the stored raw mail and feeds it the queue, reporting failures per message. */
+  connect(fn: IFunction, role: IConstruct): void {
+    Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] });
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 5 }));
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${RAW_MAIL_PREFIX}*]`,
+      reason: 'The function reads received mail, which SES stores under one key per message it names at receipt time; s3:GetObject is granted on the inbound/ prefix of the one mail bucket only.',
+    });
+    const queued = 'The function is fed by an SQS queue with a redrive policy: a mail that fails five times moves to the inbound dead-letter queue (alarmed), with the raw mail still in S3; ';
+    Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${queued}a function dead-letter queue applies only to asynchronous invocations, which this function never gets.` });
+    Validations.of(fn).acknowledge({ id: 'Serverless-LambdaEventSourceMappingDestination', reason: `${queued}Lambda supports on-failure destinations for stream and Kafka sources, not for SQS.` });
+  }
+}

@@ -1,0 +1,158 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from '../channels/email/classify';
+import { findThread, latestOpenInquiryOf } from '../channels/email/match';
+import { parseMail, UnparseableMailError, type ParsedMail } from '../channels/email/parse';
+import type { InboxConfig } from '../config/schema';
+import type { MailOutcome, MailRecord } from '../domain/mail-record';
+import { addressOf, newMessageId } from '../messages/addresses';
+import { headerSafe } from '../messages/header-hygiene';
+import type { Deps } from '../ports/deps';
+import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
+import { receiveInquiry } from './receive-inquiry';
+import { recordAnswer } from './record-answer';
+import { recordFollowUp } from './record-follow-up';
+
+/**
+ * One received mail → exactly one outcome, recorded with its reason (a mail record), whatever it is:
+ * a new inquiry (acknowledged), a follow-up on an inquiry it threads into (never acknowledged, never a second
+ * inquiry), a staff reply (stops the clock), a provider system message passed on to the managers, or ignored /
+ * quarantined / unroutable. The same code runs for SES (Lambda) and the local SMTP listener.
+ *
+ * Idempotent: the same Message-ID (or, without one, the same bytes) seen again returns the first outcome; a new
+ * inquiry is guarded by the store's transactional delivery record, so even two concurrent deliveries make one.
+ */
+
+export interface InboundMail {
+  raw: Buffer;
+  /** Where the full raw message is kept; recorded with the outcome. */
+  rawRef: string;
+  envelope: Envelope;
+  /** SES verdicts from the receipt event; without them, the `X-SES-*` headers SES wrote into the message. */
+  verdicts?: Verdicts;
+  /** The inbox when the delivery route already says it (one receipt rule per inbox address). */
+  inboxId?: string;
+}
+
+export interface MailResult {
+  outcome: MailOutcome;
+  reason: string;
+  inboxId?: string;
+  inquiryId?: string;
+  reference?: string;
+  /** True when this mail was processed before and nothing new happened now. */
+  duplicate: boolean;
+}
+
+/** `mid:<Message-ID>` or `sha256:<raw hash>` — the identity a redelivery shares. */
+export const mailKeyOf = (mail: Pick<ParsedMail, 'messageId' | 'contentHash'>) => (mail.messageId ? `mid:${mail.messageId}` : `sha256:${mail.contentHash}`);
+
+const UNROUTABLE = 'unroutable';
+
+export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailResult> {
+  const now = deps.clock.now().toISOString();
+  let mail: ParsedMail;
+  try {
+    mail = await parseMail(input.raw);
+  } catch (error) {
+    if (!(error instanceof UnparseableMailError)) throw error;
+    const key = `sha256:${createHash('sha256').update(input.raw).digest('hex')}`;
+    return finish(deps, { inboxId: input.inboxId ?? UNROUTABLE, key, outcome: 'quarantined', reason: `the message could not be parsed (${error.message}); the raw mail is kept`, signals: [], receivedAt: now, rawRef: input.rawRef, size: input.raw.length });
+  }
+
+  const { class: kind, signals } = classifyMail(deps.config, mail, input.envelope, { ...verdictsFromHeaders(mail), ...input.verdicts }, input.inboxId);
+  const inboxId = kind.kind === 'unroutable' ? UNROUTABLE : kind.inbox.id;
+  const base = {
+    inboxId,
+    key: mailKeyOf(mail),
+    signals,
+    receivedAt: now,
+    rawRef: input.rawRef,
+    size: mail.size,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    ...(mail.from ? { from: mail.from.address } : {}),
+    ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}),
+  };
+
+  const seen = await deps.store.getMailRecord(inboxId, base.key);
+  if (seen) {
+    deps.log.info('mail.duplicate', { inboxId, key: base.key, outcome: seen.outcome });
+    return { outcome: seen.outcome, reason: seen.reason, inboxId, inquiryId: seen.inquiryId, reference: seen.reference, duplicate: true };
+  }
+
+  switch (kind.kind) {
+    case 'unroutable':
+    case 'ignored':
+    case 'quarantined':
+      return finish(deps, { ...base, outcome: kind.kind, reason: kind.reason });
+    case 'system':
+      await passToManagers(deps, kind.inbox, mail, kind.reason);
+      return finish(deps, { ...base, outcome: 'passed-to-managers', reason: kind.reason });
+    case 'staff': {
+      const match = (await findThread(deps.store, kind.inbox, mail)) ?? (await latestOpenInquiryOf(deps.store, kind.inbox, mail));
+      if (!match) return finish(deps, { ...base, outcome: 'ignored', reason: `${kind.reason}, but it matches no inquiry (no thread headers, reference tag or open inquiry of its recipients)` });
+      const { changed } = await recordAnswer(deps, match.inquiry.id, { by: kind.staff.address, via: 'email' });
+      if (mail.messageId) await deps.store.linkMessageId(mail.messageId, match.inquiry.id);
+      const reason = `${kind.reason}, matched by ${match.by}${changed ? '' : ' (it was already answered)'}`;
+      return finish(deps, { ...base, outcome: 'staff-reply', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
+    }
+    case 'customer': {
+      const match = await findThread(deps.store, kind.inbox, mail);
+      if (match) {
+        const summary = `${mail.subject ? `"${mail.subject.slice(0, 120)}"` : 'a mail'} by email (matched by ${match.by})`;
+        const { reopened } = await recordFollowUp(deps, match.inquiry.id, { summary });
+        if (mail.messageId) await deps.store.linkMessageId(mail.messageId, match.inquiry.id);
+        const reason = `${kind.reason}: a follow-up, matched by ${match.by}; ${reopened ? 'it reopened the answered inquiry' : 'the inquiry is still open, so no new acknowledgement'}`;
+        return finish(deps, { ...base, outcome: 'follow-up', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
+      }
+      const { inquiry, duplicate } = await receiveInquiry(deps, {
+        inboxId: kind.inbox.id,
+        channel: 'email',
+        deliveryId: base.key,
+        customer: { email: kind.customer.address, ...(kind.customer.name ? { name: headerSafe(kind.customer.name).slice(0, 200) } : {}) },
+        ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}),
+        message: mail.text,
+        ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
+        fields: {
+          rawMail: input.rawRef,
+          ...(mail.attachments.length ? { attachments: mail.attachments } : {}),
+          ...(mail.textTruncated ? { truncated: true } : {}),
+          ...(signals.length ? { signals } : {}),
+        },
+      });
+      if (mail.messageId) await deps.store.linkMessageId(mail.messageId, inquiry.id);
+      return finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+    }
+  }
+}
+
+async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {
+  const { created, record: kept } = await deps.store.recordMail(record);
+  deps.log.info('mail.received', { inboxId: kept.inboxId, key: kept.key, outcome: kept.outcome, reason: kept.reason, inquiryId: kept.inquiryId, duplicate: !created });
+  return { outcome: kept.outcome, reason: kept.reason, inboxId: kept.inboxId, inquiryId: kept.inquiryId, reference: kept.reference, duplicate: !created };
+}
+
+/** A provider's message the owner must act on (confirm forwarding, allow external forwarding) goes to the managers. */
+async function passToManagers(deps: Deps, inbox: InboxConfig, mail: ParsedMail, reason: string): Promise<void> {
+  const text = [
+    `The watchdog received a message for ${inbox.name} (${inbox.address}) that needs a person, not an acknowledgement:`,
+    '',
+    `  ${reason}.`,
+    '',
+    `From: ${mail.from?.address ?? '(unknown)'}`,
+    `Subject: ${mail.subject || '(none)'}`,
+    '',
+    '--- the message as received ---',
+    mail.text.slice(0, 20_000),
+  ].join('\n');
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  await deps.mailer.send({
+    from: inbox.from,
+    to: inbox.managers,
+    replyTo: [addressOf(inbox.from)],
+    subject: headerSafe(`Action needed for ${inbox.name}: ${mail.subject || 'a message from your mail provider'}`).slice(0, 250),
+    text,
+    html: `<pre style="white-space:pre-wrap;font-family:inherit">${escaped}</pre>`,
+    messageId: newMessageId('notice', randomUUID(), inbox.from, randomUUID().slice(0, 8)),
+    headers: AUTO_REPLY_HEADERS,
+  });
+}
