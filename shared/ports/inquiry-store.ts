@@ -11,6 +11,14 @@ import type { Inquiry } from '../domain/inquiry';
  * 5. what is due now                      → Query the sparse `due` index, DUE#<shard> with dueSk <= now, every shard;
  *                                           only inquiries with something left to do carry the due attributes
  * 6. open inquiries of an inbox by deadline → Query gsi2 OPEN#<inbox>; answered ones by time → gsi2 ANSWERED#<inbox>
+ *    answered in a period (status page "answered today", digests) → Query gsi2 ANSWERED#<inbox>, gsi2sk BETWEEN
+ * 7. inquiries received in a period (weekly report, CSV export) → Query gsi2 OPEN#<inbox> (all pages) and
+ *                                           gsi2 ANSWERED#<inbox> with gsi2sk >= the period's start, kept when
+ *                                           receivedAt is inside: an answer never precedes its arrival, so nothing
+ *                                           is missed; reads grow with what was answered since the period began
+ * 8. do a job once (digest per inbox and day, single-use sign-in links) → PutItem CLAIM#<name>
+ *                                           attribute_not_exists; released (DeleteItem) when the job failed cleanly;
+ *                                           expires by TTL
  */
 export interface InquiryStore {
   /** Creates the inquiry unless this delivery was seen before; then returns the inquiry it created. */
@@ -26,7 +34,16 @@ export interface InquiryStore {
   linkMessageId(messageId: string, inquiryId: string): Promise<void>;
   findByMessageId(messageId: string): Promise<Inquiry | undefined>;
   customerHistory(inboxId: string, email: string, limit: number): Promise<Inquiry[]>;
+  /** Open inquiries of an inbox, earliest deadline first, at most `limit` (paging through the index as needed). */
   listOpen(inboxId: string, limit: number): Promise<Inquiry[]>;
+  /** Inquiries whose (latest) answer is in [from, to), in answer order. */
+  listAnswered(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+  /** Inquiries received in [from, to), in arrival order, open or answered. */
+  listReceived(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+  /** True for the one caller that claims `name` first; the claim lasts until `expiresAt` unless released. */
+  claimOnce(name: string, expiresAt: Date): Promise<boolean>;
+  /** Gives a claim back (the job failed cleanly), so a later attempt may claim it again. */
+  releaseClaim(name: string): Promise<void>;
   /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
   findDue(now: Date): AsyncIterable<Inquiry>;
 }

@@ -5,7 +5,7 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Every key format of the table lives here; entity prefixes keep item kinds apart in the one table. */
 
-export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message' } as const;
+export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', claim: 'claim' } as const;
 /** Bump when an entity's stored shape changes incompatibly, so readers can migrate. */
 export const SCHEMA_VERSION = 1;
 
@@ -19,6 +19,9 @@ export const deliveryKey = (inboxId: string, channel: string, deliveryId: string
 export const referenceKey = (reference: string): Key => ({ pk: `REF#${reference.toUpperCase()}`, sk: 'REF' });
 /** RFC 5322 message ids are stored without their angle brackets, so `<a@b>` and `a@b` find the same inquiry. */
 export const messageKey = (messageId: string): Key => ({ pk: `MESSAGE#${messageId.trim().replace(/^<|>$/g, '')}`, sk: 'MESSAGE' });
+
+/** A one-time job (a digest of an inbox for a day, a used sign-in link). */
+export const claimKey = (name: string): Key => ({ pk: `CLAIM#${name}`, sk: 'CLAIM' });
 
 export const customerPartition = (inboxId: string, email: string) => `CUSTOMER#${inboxId}#${email.trim().toLowerCase()}`;
 export const openPartition = (inboxId: string) => `OPEN#${inboxId}`;
