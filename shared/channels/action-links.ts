@@ -25,7 +25,7 @@ export interface ActionLink {
   expiresAt: Date;
 }
 
-const sign = (key: string, payload: string) => createHmac('sha256', key).update(`${PURPOSE}\n${payload}`).digest('base64url');
+const sign = (key: string, payload: string, purpose = PURPOSE) => createHmac('sha256', key).update(`${purpose}\n${payload}`).digest('base64url');
 
 export function createActionToken(key: string, link: Omit<ActionLink, 'expiresAt'>, now: Date): string {
   const payload = Buffer.from(
@@ -53,3 +53,40 @@ export function verifyActionToken(key: string, token: string, now: Date): Action
 }
 
 export class LinkExpiredError extends UnauthorizedError {}
+
+/**
+ * Rating links in the "did we solve it?" mail to a customer: a purpose of their own, so a rating token never passes
+ * as an alert action (nor the reverse). One token per inquiry and rating; valid for 30 days.
+ */
+const RATING_PURPOSE = 'inquiry-watchdog/rating-link/v1';
+const RATING_VALIDITY_MS = 30 * 86_400_000;
+export const RATING_VALUES = ['yes', 'partly', 'no'] as const;
+const RatingPayloadSchema = z.object({ i: z.string().min(1), v: z.enum(RATING_VALUES), e: z.number().int() });
+
+export interface RatingLink {
+  inquiryId: string;
+  rating: (typeof RATING_VALUES)[number];
+  expiresAt: Date;
+}
+
+export function createRatingToken(key: string, link: Omit<RatingLink, 'expiresAt'>, now: Date): string {
+  const payload = Buffer.from(JSON.stringify({ i: link.inquiryId, v: link.rating, e: Math.floor((now.getTime() + RATING_VALIDITY_MS) / 1000) })).toString('base64url');
+  return `${payload}.${sign(key, payload, RATING_PURPOSE)}`;
+}
+
+export function verifyRatingToken(key: string, token: string, now: Date): RatingLink {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) throw new UnauthorizedError('This link is incomplete. Copy the whole link from the email.');
+  const expected = Buffer.from(sign(key, payload, RATING_PURPOSE));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new UnauthorizedError('This link is not valid. Use the link from the email as it is.');
+  let parsed;
+  try {
+    parsed = RatingPayloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    throw new ValidationError('This link is not valid.');
+  }
+  const expiresAt = new Date(parsed.e * 1000);
+  if (expiresAt <= now) throw new LinkExpiredError('This link has expired. Thank you all the same — just reply to our email to tell us.');
+  return { inquiryId: parsed.i, rating: parsed.v, expiresAt };
+}

@@ -88,6 +88,7 @@ export interface Feedback {
   state: 'scheduled' | 'claimed' | 'sent' | 'failed' | 'cancelled';
   /** When the sweeper sends the request (answer time + the inbox's `feedback.after`). */
   dueAt: string;
+  attempts?: number;
   sentAt?: string;
   rating?: Rating;
   ratedAt?: string;
