@@ -15,4 +15,6 @@ export interface Deps {
   clock: Clock;
   log: Logger;
   secrets: SecretSource;
+  /** The local runtime only: the status page needs no sign-in (its banner says so). Deployed, it is always closed. */
+  openStatusPage?: boolean;
 }
