@@ -73,7 +73,7 @@ const MAX_DAYS = 366;
 
 /**
  * `from`/`to` of the export: dates (`2026-11-01`, in the inbox's time zone; `to` inclusive) or ISO instants;
- * by default the last 30 days.
+ * by default the 30 days up to the end of today.
  */
 export function exportPeriod(query: Record<string, string>, inbox: InboxConfig, now: Date): { from: Date; to: Date } {
   const parse = (name: 'from' | 'to', value: string | undefined, fallback: Date): Date => {
@@ -86,7 +86,7 @@ export function exportPeriod(query: Record<string, string>, inbox: InboxConfig, 
     }
     throw new ValidationError(`${name}=${value} is not a date like 2026-11-01 or a time like 2026-11-01T09:00:00Z`);
   };
-  const to = parse('to', query.to, now);
+  const to = parse('to', query.to, DateTime.fromJSDate(now, { zone: inbox.timeZone }).startOf('day').plus({ days: 1 }).toJSDate());
   const from = parse('from', query.from, new Date(to.getTime() - 30 * 86_400_000));
   if (from >= to) throw new ValidationError('from must be before to');
   if (to.getTime() - from.getTime() > MAX_DAYS * 86_400_000) throw new ValidationError(`An export covers at most ${MAX_DAYS} days; split it`);
