@@ -33,7 +33,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:va
 .message{white-space:pre-wrap;border-left:3px solid var(--line);padding-left:.8rem}
 form.signin{max-width:24rem;display:grid;gap:.5rem;margin:1rem 0 2rem}input{font:inherit;padding:.5rem;border:1px solid #999;border-radius:6px}
 button.primary{font:inherit;padding:.55rem 1rem;border-radius:6px;border:0;background:#1a5fb4;color:#fff;cursor:pointer}
-@media (max-width:40rem){table.open thead{display:none}table.open tr{display:block;border-top:1px solid var(--line);padding:.4rem 0}table.open td{display:block;border:0;padding:.1rem .3rem}table.open td.deadline{font-size:1.05rem}}
+td,p,dd{overflow-wrap:anywhere}
+@media (max-width:40rem){table thead{display:none}table tr{display:block;border-top:1px solid var(--line);padding:.4rem 0}table td{display:block;border:0;padding:.1rem .3rem}table.open td.deadline{font-size:1.05rem}td[data-label]::before{content:attr(data-label) " ";color:var(--muted)}}
 `;
 
 const SCRIPT = `
@@ -119,12 +120,12 @@ const statusBody = shell(`
 {{#each rows}}<tr class="inquiry{{#if breached}} breached{{/if}}{{#if soon}} soon{{/if}}" data-reference="{{reference}}">
 <td class="deadline"><span class="countdown" data-deadline="{{replyByIso}}">{{countdown}}</span><br><span class="muted">{{replyBy}}</span></td>
 <td><a href="/inquiries/{{id}}">{{topic}}</a>{{#if unusualPriority}}<span class="tag {{priority}}">{{priority}}</span>{{/if}}<br><span class="muted">{{customer}} · {{channel}}</span></td>
-<td>{{received}}</td><td><a href="/inquiries/{{id}}">{{reference}}</a></td></tr>
+<td data-label="Received">{{received}}</td><td data-label="Ref"><a href="/inquiries/{{id}}">{{reference}}</a></td></tr>
 {{/each}}</tbody></table>
 {{else}}<p class="muted">Nothing is waiting for a reply.</p>{{/if}}
 {{#if answered.length}}<h3>Answered today</h3>
 <table class="answered"><thead><tr><th>Ref</th><th>Customer and subject</th><th>Answered</th><th>First reply</th></tr></thead><tbody>
-{{#each answered}}<tr data-reference="{{reference}}"><td><a href="/inquiries/{{id}}">{{reference}}</a></td><td>{{topic}}<br><span class="muted">{{customer}}</span></td><td>{{answered}}{{#if by}}<br><span class="muted">by {{by}}</span>{{/if}}</td><td>{{firstReply}}{{#if late}} <span class="tag urgent">late</span>{{/if}}</td></tr>
+{{#each answered}}<tr data-reference="{{reference}}"><td><a href="/inquiries/{{id}}">{{reference}}</a></td><td>{{topic}}<br><span class="muted">{{customer}}</span></td><td>{{answered}}{{#if by}}<br><span class="muted">by {{by}}</span>{{/if}}</td><td data-label="First reply after">{{firstReply}}{{#if late}} <span class="tag urgent">late</span>{{/if}}</td></tr>
 {{/each}}</tbody></table>{{/if}}
 <p class="muted">Times in {{zone}}.</p>
 </section>

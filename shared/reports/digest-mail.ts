@@ -47,6 +47,7 @@ const text = textTemplate<DigestData>(`Good morning. {{business}} on {{date}}:
   Answered yesterday:     {{answeredYesterday}}
 {{#if oldest}}  Oldest waiting:         {{oldest.customer}} — {{oldest.topic}} [{{oldest.reference}}], waiting {{oldest.waited}}
 {{/if}}
+
 {{#if rows.length}}
 Open, by deadline:
 {{#each rows}}
