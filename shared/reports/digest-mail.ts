@@ -66,15 +66,15 @@ const html = htmlTemplate<DigestData>(`<!doctype html>
 <html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:42em">
 <p>Good morning. <strong>{{business}}</strong> on {{date}}:</p>
 <table style="border-collapse:collapse;margin:0.5em 0 1em">
-<tr><th align="left" style="padding-right:1.5em">Open now</th><td><strong>{{openCount}}</strong></td></tr>
-<tr><th align="left" style="padding-right:1.5em">Past the promised time</th><td><strong style="color:{{#if breachedCount}}#b00020{{else}}#222{{/if}}">{{breachedCount}}</strong></td></tr>
-<tr><th align="left" style="padding-right:1.5em">Answered yesterday</th><td>{{answeredYesterday}}</td></tr>
-{{#if oldest}}<tr><th align="left" style="padding-right:1.5em">Oldest waiting</th><td>{{oldest.customer}} — {{oldest.topic}} [{{oldest.reference}}], waiting {{oldest.waited}}</td></tr>{{/if}}
+<tr><th align="left" style="padding-right:1.5em;white-space:nowrap">Open now</th><td><strong>{{openCount}}</strong></td></tr>
+<tr><th align="left" style="padding-right:1.5em;white-space:nowrap">Past the promised time</th><td><strong style="color:{{#if breachedCount}}#b00020{{else}}#222{{/if}}">{{breachedCount}}</strong></td></tr>
+<tr><th align="left" style="padding-right:1.5em;white-space:nowrap">Answered yesterday</th><td>{{answeredYesterday}}</td></tr>
+{{#if oldest}}<tr><th align="left" style="padding-right:1.5em;white-space:nowrap">Oldest waiting</th><td>{{oldest.customer}} — {{oldest.topic}} [{{oldest.reference}}], waiting {{oldest.waited}}</td></tr>{{/if}}
 </table>
 {{#if rows.length}}
 <table style="border-collapse:collapse;width:100%">
 <tr style="background:#f0f0f0"><th align="left" style="padding:4px">Ref</th><th align="left" style="padding:4px">Customer / subject</th><th align="left" style="padding:4px">Deadline</th></tr>
-{{#each rows}}<tr style="border-top:1px solid #ddd{{#if overdue}};background:#fdecee{{/if}}"><td style="padding:4px">{{reference}}</td><td style="padding:4px">{{customer}}<br><span style="color:#555">{{topic}}</span></td><td style="padding:4px">{{#if overdue}}<strong style="color:#b00020">overdue</strong> since {{due}}{{else}}{{due}}{{/if}}</td></tr>
+{{#each rows}}<tr style="border-top:1px solid #ddd{{#if overdue}};background:#fdecee{{/if}}"><td style="padding:4px;white-space:nowrap">{{reference}}</td><td style="padding:4px">{{customer}}<br><span style="color:#555">{{topic}}</span></td><td style="padding:4px">{{#if overdue}}<strong style="color:#b00020">overdue</strong> since {{due}}{{else}}{{due}}{{/if}}</td></tr>
 {{/each}}
 </table>
 {{#if more}}<p>… and {{more}} more.</p>{{/if}}

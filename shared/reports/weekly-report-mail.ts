@@ -92,8 +92,8 @@ const html = htmlTemplate<ReportData>(`<!doctype html>
 {{/each}}
 </table>
 <h3 style="margin:0 0 .4em">Median first reply by weekday</h3>
-<table role="presentation" style="border-collapse:collapse;width:100%;max-width:36em;margin-bottom:1.2em">
-{{#each bars}}<tr><td style="padding:2px 8px 2px 0;white-space:nowrap;width:6em">{{label}}</td><td style="padding:2px 0"><table role="presentation" width="100%" style="border-collapse:collapse"><tr>{{#if width}}<td width="{{width}}%" bgcolor="#1a5fb4" style="background:#1a5fb4;height:14px;font-size:1px;line-height:1px">&nbsp;</td>{{/if}}<td width="{{rest}}%" style="font-size:1px;line-height:1px">&nbsp;</td></tr></table></td><td style="padding:2px 0 2px 8px;white-space:nowrap">{{value}} <span style="color:#777">({{received}})</span></td></tr>
+<table role="presentation" width="100%" style="border-collapse:collapse;width:100%;max-width:36em;table-layout:fixed;margin-bottom:1.2em">
+{{#each bars}}<tr><td width="48" style="width:48px;padding:2px 8px 2px 0;white-space:nowrap">{{label}}</td><td style="padding:2px 0"><table role="presentation" width="100%" style="border-collapse:collapse;width:100%"><tr>{{#if width}}<td width="{{width}}%" bgcolor="#1a5fb4" style="background:#1a5fb4;height:14px;font-size:1px;line-height:1px">&nbsp;</td>{{/if}}<td width="{{rest}}%" style="font-size:1px;line-height:1px">&nbsp;</td></tr></table></td><td width="120" style="width:120px;padding:2px 0 2px 8px;white-space:nowrap">{{value}} <span style="color:#777">({{received}})</span></td></tr>
 {{/each}}
 </table>
 <h3 style="margin:0 0 .4em">By channel</h3>
