@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { openToken, sealToken } from '../channels/action-links';
 
 /**
  * Signed tokens of the status page's sign-in: the emailed magic link (15 minutes, single use: its nonce is claimed
@@ -14,24 +14,10 @@ export const SESSION_COOKIE = 'wd_session';
 const PayloadSchema = z.object({ who: z.string().min(1), exp: z.number().int(), n: z.string().optional() });
 export type SignedClaims = z.infer<typeof PayloadSchema>;
 
-function sign(key: string, purpose: string, payload: string): string {
-  return createHmac('sha256', key).update(`${purpose}\n${payload}`).digest('base64url');
-}
-
-function create(key: string, purpose: string, claims: SignedClaims): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${sign(key, purpose, payload)}`;
-}
-
 /** The claims of a valid, unexpired token of this purpose; undefined for anything else. */
 function verify(key: string, purpose: string, token: string, now: Date): SignedClaims | undefined {
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return undefined;
-  const expected = Buffer.from(sign(key, purpose, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
   try {
-    const claims = PayloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    const claims = openToken(key, purpose, token, PayloadSchema);
     return claims.exp * 1000 > now.getTime() ? claims : undefined;
   } catch {
     return undefined;
@@ -40,9 +26,9 @@ function verify(key: string, purpose: string, token: string, now: Date): SignedC
 
 const expiry = (now: Date, ms: number) => Math.floor((now.getTime() + ms) / 1000);
 
-export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => create(key, PURPOSES.signIn, { who, n: nonce, exp: expiry(now, SIGN_IN_LINK_MS) });
+export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => sealToken(key, PURPOSES.signIn, { who, n: nonce, exp: expiry(now, SIGN_IN_LINK_MS) });
 export const verifySignInToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.signIn, token, now);
-export const createSessionToken = (key: string, who: string, now: Date) => create(key, PURPOSES.session, { who, exp: expiry(now, SESSION_MS) });
+export const createSessionToken = (key: string, who: string, now: Date) => sealToken(key, PURPOSES.session, { who, exp: expiry(now, SESSION_MS) });
 export const verifySessionToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.session, token, now);
 
 /** HttpOnly (no script reads it), Secure, SameSite=Strict (never sent on a cross-site request). */

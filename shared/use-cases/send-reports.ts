@@ -68,28 +68,24 @@ export async function sendDigest(deps: Deps, inbox: InboxConfig, now: Date): Pro
   const today = dayOf(now, inbox.timeZone);
   const yesterday = dayOf(new Date(today.start.getTime() - 1), inbox.timeZone);
   const [open, answered] = await Promise.all([deps.store.listOpen(inbox.id, 1000), deps.store.listAnswered(inbox.id, yesterday.start, yesterday.end)]);
-  const content = renderDigest({ open, answeredYesterday: answered.length, statusUrl: await statusUrl(deps) }, inbox, now);
-  await deps.mailer.send({
-    from: inbox.from,
-    to: recipients(inbox),
-    ...content,
-    messageId: newMessageId('digest', inbox.id, inbox.from, randomUUID().slice(0, 8)),
-    headers: REPORT_HEADERS,
-  });
+  await mailReport(deps, inbox, 'digest', renderDigest({ open, answeredYesterday: answered.length, statusUrl: await statusUrl(deps) }, inbox, now));
 }
 
 /** The weekly report of one inbox about `week`, compared with the week before. */
 export async function sendWeeklyReport(deps: Deps, inbox: InboxConfig, week: Period, now: Date): Promise<void> {
   const previous = weekBefore(week, inbox.timeZone);
   const candidates = await deps.store.listReceived(inbox.id, new Date(previous.start.getTime() - RATING_LOOKBACK_MS), week.end);
-  const content = renderWeeklyReport(weekStats(candidates, week, inbox.timeZone, now), weekStats(candidates, previous, inbox.timeZone, now), inbox, {
-    statusUrl: await statusUrl(deps),
-  });
+  const stats = (period: Period) => weekStats(candidates, period, inbox.timeZone, now);
+  await mailReport(deps, inbox, 'weekly', renderWeeklyReport(stats(week), stats(previous), inbox, { statusUrl: await statusUrl(deps) }));
+}
+
+/** One mail to the inbox's report recipients (they are colleagues: one message, everyone in To). */
+async function mailReport(deps: Deps, inbox: InboxConfig, kind: string, content: { subject: string; text: string; html: string }): Promise<void> {
   await deps.mailer.send({
     from: inbox.from,
     to: recipients(inbox),
     ...content,
-    messageId: newMessageId('weekly', inbox.id, inbox.from, randomUUID().slice(0, 8)),
+    messageId: newMessageId(kind, inbox.id, inbox.from, randomUUID().slice(0, 8)),
     headers: REPORT_HEADERS,
   });
 }

@@ -18,6 +18,11 @@ import { waitForMails } from '../support/ses-store';
 /** Screenshots for people to look at; the directory is git-ignored. */
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const MINUTE = 60_000;
+/** The browser globals the page functions below use (they run in Chromium; the project compiles without the DOM lib). */
+type InBrowser = {
+  getComputedStyle(element: unknown): { display: string; backgroundColor: string };
+  document: { documentElement: { scrollWidth: number }; querySelector(selector: string): { textContent: string | null } | null };
+};
 
 /** `npm start` as a manager meets it: a seeded inbox, the status page in headless Chromium, desktop and phone. */
 describe('status page in a browser (npm start + headless Chromium)', () => {
@@ -138,7 +143,7 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     const late = inbox.locator('tr[data-reference="ACM-LATE33"]');
     expect(await late.getAttribute('class')).toContain('breached');
     expect(await late.locator('.countdown').textContent()).toMatch(/^overdue by 3\dm \d\ds$/);
-    expect(await late.evaluate((tr) => getComputedStyle(tr).backgroundColor)).toBe('rgb(253, 236, 238)');
+    expect(await late.evaluate((tr) => (globalThis as unknown as InBrowser).getComputedStyle(tr).backgroundColor)).toBe('rgb(253, 236, 238)');
     expect(await late.textContent()).toContain('Omar Haddad <omar@example.com> · email');
     expect(await late.textContent()).toContain('urgent');
     const soon = inbox.locator('tr[data-reference="ACM-SOON22"]');
@@ -149,7 +154,7 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     // The countdown is live: its seconds tick in the browser without a reload.
     const before = await soon.locator('.countdown').textContent();
     expect(before).toMatch(/^in 29m \d\ds$|^in 30m 00s$/);
-    await page.waitForFunction((text) => document.querySelector('tr[data-reference="ACM-SOON22"] .countdown')?.textContent !== text, before);
+    await page.waitForFunction((text) => (globalThis as unknown as InBrowser).document.querySelector('tr[data-reference="ACM-SOON22"] .countdown')?.textContent !== text, before);
 
     const answered = inbox.locator('table.answered tr[data-reference="ACM-DONE44"]');
     expect(await answered.textContent()).toContain('Invoice question');
@@ -174,9 +179,9 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
   it('is readable on a phone: no sideways scrolling, each inquiry a block', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     await page.goto(`${api}/`);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    expect(await page.locator('tr[data-reference="ACM-LATE33"]').evaluate((tr) => getComputedStyle(tr).display)).toBe('block');
-    expect(await page.locator('table.open thead').evaluate((el) => getComputedStyle(el).display)).toBe('none');
+    expect(await page.evaluate(() => (globalThis as unknown as InBrowser).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('tr[data-reference="ACM-LATE33"]').evaluate((tr) => (globalThis as unknown as InBrowser).getComputedStyle(tr).display)).toBe('block');
+    expect(await page.locator('table.open thead').evaluate((el) => (globalThis as unknown as InBrowser).getComputedStyle(el).display)).toBe('none');
     await page.screenshot({ path: join(SCREENSHOTS, 'status-page-phone.png'), fullPage: true });
     await page.close();
   });
