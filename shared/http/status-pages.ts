@@ -281,3 +281,18 @@ export function messagePage(statusCode: number, title: string, paragraphs: strin
 export function redirect(location: string, headers: Record<string, string> = {}): HttpResponse {
   return { statusCode: 303, headers: { location, 'cache-control': 'no-store', ...headers }, body: '' };
 }
+
+/** Reloads `location` from this page (a same-site navigation, so SameSite=Strict cookies go with it). */
+export function bouncePage(location: string): HttpResponse {
+  const nonce = randomBytes(16).toString('base64');
+  return {
+    statusCode: 200,
+    headers: securityHeaders(nonce),
+    body: bounce({ location }),
+  };
+}
+
+const bounce = htmlTemplate<{ location: string }>(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><meta http-equiv="refresh" content="0; url={{location}}"><title>Opening the status page…</title></head>
+<body><p><a href="{{location}}">Open the status page</a></p></body></html>
+`);

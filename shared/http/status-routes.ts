@@ -9,7 +9,17 @@ import { loadStatus } from '../use-cases/status-view';
 import { requireBearer } from './auth';
 import { errorResponse, type HttpRequest, type HttpResponse, type Route } from './http';
 import { clearedSessionCookie, sessionCookie } from './session';
-import { inquiryPage, messagePage, redirect, signInPage, statusPage } from './status-pages';
+import { bouncePage, inquiryPage, messagePage, redirect, signInPage, statusPage } from './status-pages';
+
+/**
+ * Signed out, or so it seems: a SameSite=Strict cookie is not sent when the page is opened from a link in a mail
+ * (a cross-site navigation). One reload started by our own page is same-site and carries it; only if there is still
+ * no session does the sign-in form show.
+ */
+function signInOrBounce(request: HttpRequest): HttpResponse {
+  if (request.query.signin === '1') return signInPage();
+  return bouncePage(`${request.path}?signin=1`);
+}
 
 /** Pages are for people: an error becomes a page saying what to do, never JSON (and tokens stay out of logs). */
 function asPage(handle: Route<Deps>['handle']): Route<Deps>['handle'] {
@@ -39,7 +49,7 @@ export const statusRoutes: Array<Route<Deps>> = [
     pattern: '/',
     handle: asPage(async (request, _params, deps) => {
       const who = await currentViewer(deps, request);
-      if (!who) return signInPage();
+      if (!who) return signInOrBounce(request);
       const { now, inboxes } = await loadStatus(deps);
       return statusPage(inboxes, now, viewerOf(who, deps));
     }),
@@ -49,7 +59,7 @@ export const statusRoutes: Array<Route<Deps>> = [
     pattern: '/inquiries/{id}',
     handle: asPage(async (request, { id }, deps) => {
       const who = await currentViewer(deps, request);
-      if (!who) return signInPage();
+      if (!who) return signInOrBounce(request);
       const inquiry = await getInquiry(deps, id!);
       return inquiryPage(inquiry, findInbox(deps.config, inquiry.inboxId), deps.clock.now(), viewerOf(who, deps));
     }),

@@ -10,6 +10,7 @@ import { renderFeedbackRequest } from '../messages/feedback-request';
 import type { Deps } from '../ports/deps';
 import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
 import { getInquiry } from './get-inquiry';
+import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
 /** A failed send is tried again this much later, this many times in all. */
@@ -76,6 +77,9 @@ export async function requestFeedbackIfDue(deps: Deps, inquiry: Inquiry, now: Da
     withTimeline({ ...claimed, feedback: { ...feedback, state: 'sent', attempts, sentAt: stamp } }, { at: stamp, type: 'feedback-requested', note: `Asked ${inquiry.customer.email} "did we solve it?".` }),
   );
   deps.log.info('feedback.sent', { inquiryId: inquiry.id, inboxId: inquiry.inboxId });
+  await publishEvents(deps, [
+    { type: 'FeedbackRequested', at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { answeredAt: inquiry.answeredAt } },
+  ]);
   return true;
 }
 
@@ -102,5 +106,8 @@ export async function recordRating(deps: Deps, token: string): Promise<{ link: R
       { at: stamp, type: 'rated', note: `The customer answered "did we solve it?": ${link.rating}.` },
     );
   });
+  if (after) {
+    await publishEvents(deps, [{ type: 'CustomerRated', at: stamp, inquiryId: after.id, inboxId: after.inboxId, reference: after.reference, detail: { rating: link.rating } }]);
+  }
   return { link, inquiry: after ?? before };
 }

@@ -118,8 +118,11 @@ describe('status page sign-in (deployed: closed)', () => {
     const clock = travellingClock('2026-11-23T10:00:00Z');
     const { deps, sesEndpoint } = await realDeps(testConfig(), clock);
     const manager = deps.config.inboxes[0]!.managers[0]!;
-    const closed = await call(deps, 'GET', '/');
-    expect(closed.statusCode).toBe(200);
+    // Opened from a mail, a SameSite=Strict cookie stays behind: the page reloads itself once (same-site) to get it.
+    const bounce = await call(deps, 'GET', '/');
+    expect(bounce.statusCode).toBe(200);
+    expect(bounce.body).toContain('<meta http-equiv="refresh" content="0; url=/?signin&#x3D;1">');
+    const closed = await call(deps, 'GET', '/', { query: { signin: '1' } });
     expect(closed.body).toContain('Email me a sign-in link');
     expect(closed.body).not.toContain('Open inquiries');
 
@@ -157,7 +160,7 @@ describe('status page sign-in (deployed: closed)', () => {
     // Expired link; a session forged with another key; the API token as a bearer.
     clock.advance(16 * 60_000);
     expect((await call(deps, 'GET', link)).statusCode).toBe(401);
-    expect((await call(deps, 'GET', '/', { headers: { cookie: `wd_session=${session.split('=')[1]!.slice(0, -2)}aa` } })).body).toContain('Email me a sign-in link');
+    expect((await call(deps, 'GET', '/', { headers: { cookie: `wd_session=${session.split('=')[1]!.slice(0, -2)}aa` }, query: { signin: '1' } })).body).toContain('Email me a sign-in link');
     expect((await call(deps, 'GET', '/', { headers: { authorization: 'Bearer test-token' } })).body).toContain('Open inquiries');
 
     const byToken = await call(deps, 'POST', '/signin', { body: 'token=test-token' });
