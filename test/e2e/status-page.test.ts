@@ -24,6 +24,54 @@ type InBrowser = {
   document: { documentElement: { scrollWidth: number }; querySelector(selector: string): { textContent: string | null } | null };
 };
 
+/** `npm start` with the given ports and config (and extra environment), once it says it is ready. */
+async function startRuntime(port: number, sesPort: number, dynamoPort: number, config: string, env: Record<string, string> = {}) {
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'infra/local/main.ts', '--config', config, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--sweep-every', '1h', '--in-memory'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+  );
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Press Ctrl-C to stop.')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, output: () => output };
+}
+
+async function stopRuntime(child: ChildProcess | undefined): Promise<void> {
+  if (child && child.exitCode === null) {
+    child.kill('SIGINT');
+    await once(child, 'exit');
+  }
+}
+
+function writeConfig(dir: string): string {
+  const config = join(dir, 'watchdog.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      inboxes: [
+        {
+          id: 'acme',
+          name: 'Acme Plumbing',
+          address: 'hello@acme-plumbing.test',
+          from: 'Acme Plumbing <hello@acme-plumbing.test>',
+          managers: ['maria@acme-plumbing.test'],
+          timeZone: 'Europe/London',
+          hours: '24/7',
+          replyWithin: '4h',
+        },
+      ],
+    }),
+  );
+  return config;
+}
+
 /** `npm start` as a manager meets it: a seeded inbox, the status page in headless Chromium, desktop and phone. */
 describe('status page in a browser (npm start + headless Chromium)', () => {
   let child: ChildProcess;
@@ -38,38 +86,11 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     const [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
     api = `http://127.0.0.1:${port}`;
     ses = `http://127.0.0.1:${sesPort}`;
-    const config = join(dataDir, 'watchdog.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        inboxes: [
-          {
-            id: 'acme',
-            name: 'Acme Plumbing',
-            address: 'hello@acme-plumbing.test',
-            from: 'Acme Plumbing <hello@acme-plumbing.test>',
-            managers: ['maria@acme-plumbing.test'],
-            timeZone: 'Europe/London',
-            hours: '24/7',
-            replyWithin: '4h',
-          },
-        ],
-      }),
-    );
+    const config = writeConfig(dataDir);
     const browserReady = launchBrowser();
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'infra/local/main.ts', '--config', config, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--sweep-every', '1h', '--in-memory'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!output.includes('Press Ctrl-C to stop.')) {
-      if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const runtime = await startRuntime(port, sesPort, dynamoPort, config);
+    child = runtime.child;
+    output = runtime.output();
 
     // Seed through the same store the runtime reads, relative to the real clock (the page counts down live).
     const store = createDynamoInquiryStore({ client: localDynamoClient(`http://127.0.0.1:${dynamoPort}`), tableName: LOCAL_TABLE_NAME });
@@ -117,10 +138,7 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      child.kill('SIGINT');
-      await once(child, 'exit');
-    }
+    await stopRuntime(child);
   });
 
   it('shows every open inquiry by deadline with live countdowns, the breached one highlighted, and what was answered today', async () => {
@@ -198,5 +216,68 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     expect(mails[0]!.body.text).toContain('[ACM-LATE33] Burst pipe in the kitchen — Omar Haddad <omar@example.com> — OVERDUE since');
     expect(mails[0]!.body.text).toContain('Oldest waiting:         Jane Doe <jane@example.com> — Dripping tap [ACM-SOON22]');
     expect(mails[0]!.body.text).toContain(`Status page: ${api}/`);
+  });
+});
+
+/** Deployed, the page asks for sign-in: the same, locally, with WATCHDOG_STATUS_SIGN_IN=1. */
+describe('status page sign-in in a browser (npm start with WATCHDOG_STATUS_SIGN_IN=1)', () => {
+  let child: ChildProcess | undefined;
+  let browser: Browser;
+  let port: number;
+  let ses: string;
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'watchdog-signin-e2e-'));
+    let sesPort: number;
+    let dynamoPort: number;
+    [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+    ses = `http://127.0.0.1:${sesPort}`;
+    const browserReady = launchBrowser();
+    child = (await startRuntime(port, sesPort, dynamoPort, writeConfig(dataDir), { WATCHDOG_STATUS_SIGN_IN: '1' })).child;
+    browser = await browserReady;
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopRuntime(child);
+  });
+
+  it('a manager signs in with the emailed link; opened later from another site, the page still knows them', async () => {
+    const api = `http://127.0.0.1:${port}`;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${api}/`);
+    await page.waitForURL(`${api}/?signin=1`); // the one same-site reload
+    await page.fill('#email', 'maria@acme-plumbing.test');
+    await page.click('text=Email me a sign-in link');
+    await expect(page.locator('.banner').textContent()).resolves.toContain('a sign-in link is on its way');
+
+    const mail = (await waitForMails(ses, 'maria@acme-plumbing.test', 1)).find((m) => m.subject === 'Your sign-in link for the status page')!;
+    const link = /Sign in: (\S+)/.exec(mail.body.text ?? '')![1]!;
+    expect(link.startsWith(`${api}/signin/`)).toBe(true);
+    await page.goto(link);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForURL(`${api}/`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Open inquiries');
+    await expect(page.locator('.who').textContent()).resolves.toContain('signed in as maria@acme-plumbing.test');
+    const [cookie] = await context.cookies(api);
+    expect(cookie).toMatchObject({ name: 'wd_session', httpOnly: true, secure: true, sameSite: 'Strict' });
+
+    // From a link on another site (as from a webmail), the Strict cookie stays behind; the page's one reload brings it.
+    await page.goto(`http://localhost:${port}/health`);
+    await page.evaluate((url) => {
+      (globalThis as unknown as { location: { href: string } }).location.href = url;
+    }, `${api}/`);
+    await page.waitForURL(`${api}/?signin=1`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Open inquiries');
+
+    // The link was used up; signing out ends the session.
+    await page.goto(link);
+    await page.click('button:has-text("Sign in")');
+    await expect(page.locator('body').textContent()).resolves.toContain('already used');
+    await page.goto(`${api}/`);
+    await page.click('text=sign out');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Sign in');
+    await context.close();
   });
 });
