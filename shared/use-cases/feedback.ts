@@ -23,8 +23,10 @@ const MAX_ATTEMPTS = 3;
  * not mail people we decided not to mail).
  */
 export function scheduleFeedback(inbox: InboxConfig, inquiry: Inquiry, answeredAt: Date): Feedback | undefined {
-  if (!inbox.feedback || inquiry.feedback || inquiry.ack.state === 'suppressed') return inquiry.feedback;
-  return { state: 'scheduled', dueAt: new Date(answeredAt.getTime() + durationMs(parseDuration(inbox.feedback.after)!)).toISOString() };
+  // Still waiting from an earlier answer (the customer wrote again meanwhile): counted from this answer instead.
+  const pending = inquiry.feedback?.state === 'scheduled';
+  if (!inbox.feedback || (inquiry.feedback && !pending) || inquiry.ack.state === 'suppressed') return inquiry.feedback;
+  return { ...inquiry.feedback, state: 'scheduled', dueAt: new Date(answeredAt.getTime() + durationMs(parseDuration(inbox.feedback.after)!)).toISOString() };
 }
 
 export const feedbackDue = (inquiry: Inquiry, now: Date) =>

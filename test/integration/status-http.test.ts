@@ -4,12 +4,14 @@ import { createHandler } from '../../functions/http-api';
 import type { Deps } from '../../shared/ports/deps';
 import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../../shared/use-cases/record-answer';
+import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { sendWeeklyReport } from '../../shared/use-cases/send-reports';
 import { weekOf } from '../../shared/reports/periods';
 import { apiEvent } from '../support/api-event';
 import { realDeps, testConfig, travellingClock } from '../support/deps';
 import { seedFortnight } from '../support/seed-reports';
+import { anInquiry } from '../support/inquiries';
 import { mailsTo, type StoredMail } from '../support/ses-store';
 
 
@@ -66,6 +68,10 @@ describe('feedback: "did we solve it?" with one-click ratings', () => {
     stored = (await deps.store.get(inquiry.id))!;
     expect(stored.feedback?.rating).toBe('yes');
 
+    const inquiryPage = await call({ ...deps, openStatusPage: true }, 'GET', `/inquiries/${inquiry.reference}`);
+    expect(inquiryPage.body).toContain('Did we solve it? <strong>yes</strong>');
+    expect(inquiryPage.body).toContain('The customer answered &quot;did we solve it?&quot;: yes.');
+
     // A tampered token, or a rating token used as an alert action, does nothing.
     expect((await call(deps, 'POST', `${yes.slice(0, -3)}xyz`)).statusCode).toBe(401);
     expect((await call(deps, 'POST', yes.replace('/r/', '/a/'))).statusCode).toBe(401);
@@ -77,10 +83,29 @@ describe('feedback: "did we solve it?" with one-click ratings', () => {
     expect(report.body.text).toContain('Yes: 1   Partly: 0   No: 0   Solved: 100%');
   });
 
+  it('counts the delay from the latest answer when the customer wrote again before being asked, and asks once', async () => {
+    const clock = travellingClock('2026-11-23T10:00:00Z');
+    const { deps } = await realDeps(testConfig({ feedback: { after: '1h' } }), clock);
+    const { inquiry } = await receiveInquiry(deps, { inboxId: 'acme', channel: 'webhook', deliveryId: `id:${randomUUID()}`, customer: { email: 'again@example.com' }, subject: 'Hi', message: 'Hi', fields: {} });
+    await recordAnswer(deps, inquiry.id, { by: 'm', via: 'api' });
+    clock.set('2026-11-23T10:30:00Z');
+    await recordFollowUp(deps, inquiry.id, { summary: 'one more thing' });
+    expect((await runSweep(deps, new Date('2026-11-23T11:05:00Z'))).feedbackRequests).toBe(0); // open again: not now
+    clock.set('2026-11-23T12:00:00Z');
+    expect((await recordAnswer(deps, inquiry.id, { by: 'm', via: 'api' })).inquiry.feedback).toEqual({ state: 'scheduled', dueAt: '2026-11-23T13:00:00.000Z' });
+    expect((await runSweep(deps, new Date('2026-11-23T12:59:00Z'))).feedbackRequests).toBe(0);
+    expect((await runSweep(deps, new Date('2026-11-23T13:00:00Z'))).feedbackRequests).toBe(1);
+  });
+
   it('does not ask customers whose acknowledgement was suppressed, nor when the inbox does not ask for feedback', async () => {
     const { deps } = await realDeps(testConfig(), travellingClock('2026-11-23T10:00:00Z'));
     const { inquiry } = await receiveInquiry(deps, { inboxId: 'acme', channel: 'webhook', deliveryId: `id:${randomUUID()}`, customer: { email: 'x@example.com' }, subject: 'Hi', message: 'Hi', fields: {} });
     expect((await recordAnswer(deps, inquiry.id, { by: 'm', via: 'api' })).inquiry.feedback).toBeUndefined();
+
+    const asking = (await realDeps(testConfig({ feedback: {} }), travellingClock('2026-11-23T10:00:00Z'))).deps;
+    const suppressed = anInquiry({ ack: { state: 'suppressed', attempts: 0, reason: 'too many inquiries from this address' } });
+    await asking.store.create(suppressed);
+    expect((await recordAnswer(asking, suppressed.id, { by: 'm', via: 'api' })).inquiry.feedback).toBeUndefined();
   });
 });
 
