@@ -43,7 +43,8 @@ interface ReportData {
   previousLabel: string;
   figures: FigureRow[];
   channels: BreakdownRow[];
-  weekdays: BreakdownRow[];
+  /** The channel and weekday tables of the HTML part (one template for both). */
+  breakdowns: Array<{ title: string; column: string; rows: BreakdownRow[] }>;
   bars: Bar[];
   ratings: { total: number; yes: number; partly: number; no: number; solved: string };
   feedbackOn: boolean;
@@ -96,18 +97,13 @@ const html = htmlTemplate<ReportData>(`<!doctype html>
 {{#each bars}}<tr><td width="48" style="width:48px;padding:2px 8px 2px 0;white-space:nowrap">{{label}}</td><td style="padding:2px 0"><table role="presentation" width="100%" style="border-collapse:collapse;width:100%"><tr>{{#if width}}<td width="{{width}}%" bgcolor="#1a5fb4" style="background:#1a5fb4;height:14px;font-size:1px;line-height:1px">&nbsp;</td>{{/if}}<td width="{{rest}}%" style="font-size:1px;line-height:1px">&nbsp;</td></tr></table></td><td width="120" style="width:120px;padding:2px 0 2px 8px;white-space:nowrap">{{value}} <span style="color:#777">({{received}})</span></td></tr>
 {{/each}}
 </table>
-<h3 style="margin:0 0 .4em">By channel</h3>
+{{#each breakdowns}}<h3 style="margin:0 0 .4em">By {{title}}</h3>
 <table style="border-collapse:collapse;margin-bottom:1.2em">
-<tr style="background:#f0f0f0"><th align="left" style="padding:4px 8px">Channel</th><th align="right" style="padding:4px 8px">Received</th><th align="right" style="padding:4px 8px">Median</th><th align="right" style="padding:4px 8px">p90</th><th align="right" style="padding:4px 8px">Late</th></tr>
-{{#each channels}}<tr style="border-top:1px solid #ddd"><td style="padding:4px 8px">{{label}}</td><td align="right" style="padding:4px 8px">{{received}}</td><td align="right" style="padding:4px 8px">{{median}}</td><td align="right" style="padding:4px 8px">{{p90}}</td><td align="right" style="padding:4px 8px">{{breachRate}}</td></tr>
+<tr style="background:#f0f0f0"><th align="left" style="padding:4px 8px">{{column}}</th><th align="right" style="padding:4px 8px">Received</th><th align="right" style="padding:4px 8px">Median</th><th align="right" style="padding:4px 8px">p90</th><th align="right" style="padding:4px 8px">Late</th></tr>
+{{#each rows}}<tr style="border-top:1px solid #ddd"><td style="padding:4px 8px">{{label}}</td><td align="right" style="padding:4px 8px">{{received}}</td><td align="right" style="padding:4px 8px">{{median}}</td><td align="right" style="padding:4px 8px">{{p90}}</td><td align="right" style="padding:4px 8px">{{breachRate}}</td></tr>
 {{/each}}
 </table>
-<h3 style="margin:0 0 .4em">By weekday</h3>
-<table style="border-collapse:collapse;margin-bottom:1.2em">
-<tr style="background:#f0f0f0"><th align="left" style="padding:4px 8px">Day</th><th align="right" style="padding:4px 8px">Received</th><th align="right" style="padding:4px 8px">Median</th><th align="right" style="padding:4px 8px">p90</th><th align="right" style="padding:4px 8px">Late</th></tr>
-{{#each weekdays}}<tr style="border-top:1px solid #ddd"><td style="padding:4px 8px">{{label}}</td><td align="right" style="padding:4px 8px">{{received}}</td><td align="right" style="padding:4px 8px">{{median}}</td><td align="right" style="padding:4px 8px">{{p90}}</td><td align="right" style="padding:4px 8px">{{breachRate}}</td></tr>
 {{/each}}
-</table>
 {{#if feedbackOn}}<h3 style="margin:0 0 .4em">Customer ratings this week</h3>
 <p>“Did we solve it?” — <strong>{{ratings.total}}</strong> answers: yes <strong>{{ratings.yes}}</strong>, partly <strong>{{ratings.partly}}</strong>, no <strong>{{ratings.no}}</strong> (solved: {{ratings.solved}}).</p>{{/if}}
 <p style="color:#555;font-size:.9em">First-reply time is the wall-clock time from the customer's message to the first answer; inquiries count in the week they arrived. Late = answered after, or still unanswered after, the reply time promised to the customer.</p>
@@ -145,6 +141,7 @@ export function renderWeeklyReport(
     const width = widest && s.medianMs !== undefined ? Math.max(1, Math.round((s.medianMs / widest) * 100)) : 0;
     return { label: DAY_NAMES[d]!.slice(0, 3), value: formatDurationShort(s.medianMs), received: s.received, width, rest: 100 - width, blocks: '█'.repeat(Math.round(width / 5)).padEnd(20, '·') };
   });
+  const channels = CHANNELS.filter((c) => current.byChannel[c].received || previous.byChannel[c].received).map((c) => breakdown(CHANNEL_NAMES[c]!, current.byChannel[c]));
   const data: ReportData = {
     business: inbox.name,
     weekLabel: weekLabel(current, inbox.timeZone),
@@ -157,8 +154,11 @@ export function renderWeeklyReport(
       figure('Late (past the promised time)', o.breachRate, p.breachRate, formatPercent, true),
       ...(inbox.feedback ? [figure('Rated “solved”', current.ratings.solvedRate, previous.ratings.solvedRate, formatPercent, false)] : []),
     ],
-    channels: CHANNELS.filter((c) => current.byChannel[c].received || previous.byChannel[c].received).map((c) => breakdown(CHANNEL_NAMES[c]!, current.byChannel[c])),
-    weekdays: WEEKDAY_NAMES.map((d) => breakdown(DAY_NAMES[d]!, current.byWeekday[d])),
+    channels,
+    breakdowns: [
+      { title: 'channel', column: 'Channel', rows: channels },
+      { title: 'weekday', column: 'Day', rows: WEEKDAY_NAMES.map((d) => breakdown(DAY_NAMES[d]!, current.byWeekday[d])) },
+    ],
     bars,
     ratings: { total: current.ratings.total, ...current.ratings.counts, solved: formatPercent(current.ratings.solvedRate) },
     feedbackOn: inbox.feedback !== undefined || current.ratings.total > 0,

@@ -61,6 +61,8 @@ describe('daily digest and weekly report (DynamoDB Local + SES endpoint)', () =>
     // The chart is table cells with widths and colours (shown by every mail client), not an image.
     expect(weekly.body.html).toMatch(/<td width="100%" bgcolor="#1a5fb4"/);
     expect(weekly.body.html).not.toMatch(/<img|<svg/);
+    expect(weekly.body.html).toMatch(/By channel<\/h3>[\s\S]*<td style="padding:4px 8px">Webhook<\/td><td align="right" style="padding:4px 8px">4<\/td><td align="right" style="padding:4px 8px">6h 00m<\/td>/);
+    expect(weekly.body.html).toMatch(/By weekday<\/h3>[\s\S]*<td style="padding:4px 8px">Wednesday<\/td><td align="right" style="padding:4px 8px">1<\/td><td align="right" style="padding:4px 8px">6h 00m<\/td>[\s\S]*100%/);
   });
 
   it('sends each once however often and however concurrently the tick runs, and honours daily/weekly switches', async () => {
