@@ -10,6 +10,7 @@ import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { parseAnsweredBy } from '../shared/channels/api';
 import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { statusRoutes } from '../shared/http/status-routes';
 
 /** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
 export const routes: Array<Route<Deps>> = [
@@ -42,6 +43,7 @@ export const routes: Array<Route<Deps>> = [
   },
   { method: 'GET', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkConfirmationPage(await previewLink(deps, token!), deps) },
   { method: 'POST', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkResultPage(await actOnLink(deps, token!), deps) },
+  ...statusRoutes,
 ];
 
 export function createHandler(getDeps: () => Deps) {

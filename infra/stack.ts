@@ -9,6 +9,7 @@ import { InboundMail } from './constructs/inbound-mail';
 import { MailSending, mailDomains } from './constructs/mail-sending';
 import { domainOf } from '../shared/messages/addresses';
 import { WatchdogSecrets } from './constructs/secrets';
+import { DigestSchedule } from './constructs/digest-schedule';
 import { SweepSchedule } from './constructs/sweep-schedule';
 import { WatchdogTable } from './constructs/table';
 import { WatchdogFunction } from './constructs/watchdog-function';
@@ -35,6 +36,8 @@ export class WatchdogStack extends Stack {
   readonly alarms: WatchdogAlarms;
   readonly inboundMail: InboundMail;
   readonly inboundMailFunction: WatchdogFunction;
+  readonly reportsFunction: WatchdogFunction;
+  readonly digestSchedule: DigestSchedule;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -98,11 +101,24 @@ export class WatchdogStack extends Stack {
       secrets.grantRead(fn.role);
     }
 
+    const reports = (this.reportsFunction = new WatchdogFunction(this, 'ReportsFunction', {
+      ...shared,
+      entry: 'functions/reports.ts',
+      description: 'inquiry-watchdog: daily digests and weekly reports to the managers',
+      timeout: Duration.seconds(60),
+    }));
+    // Claims (send once per inbox and day) are PutItem/DeleteItem; the figures come from the gsi2 index only.
+    table.grantItemActions(reports.role, ['BatchGetItem', 'PutItem', 'DeleteItem']);
+    table.grantQuery(reports.role, ['gsi2']);
+    mail.grantSendRawEmail(reports.role);
+    secrets.grantRead(reports.role);
+
     const api = (this.httpApi = new WatchdogHttpApi(this, 'HttpApi', { handler: httpApi.function }));
     // The functions cannot take the API's URL as an environment variable (the API already depends on them), so it
     // is stored beside the secrets, where they read it at run time for the links in alerts.
     secrets.addSetting('public-url', api.url);
     const schedule = (this.sweepSchedule = new SweepSchedule(this, 'SweepSchedule', { target: sweep.function }));
+    const digestSchedule = (this.digestSchedule = new DigestSchedule(this, 'DigestSchedule', { target: reports.function }));
 
     // Operations: the managers of every inbox hear when the watchdog itself is unwell.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));
@@ -110,6 +126,8 @@ export class WatchdogStack extends Stack {
     alarms.watchErrors('Sweep', sweep.function);
     alarms.watchHeartbeat('Sweep', sweep.function);
     alarms.watchQueue('SweepDeadLetter', schedule.deadLetterQueue);
+    alarms.watchErrors('Reports', reports.function);
+    alarms.watchQueue('ReportsDeadLetter', digestSchedule.deadLetterQueue);
     alarms.watchSesReputation();
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);

@@ -15,6 +15,15 @@ const API_AUTH =
 const LINK_AUTH =
   'One-click links in alert mail: the path carries an HMAC-signed, expiring, single-purpose token that the handler verifies (constant time); GET only shows a confirmation page, so mail scanners change nothing.';
 
+const STATUS_AUTH =
+  'The status page is for signed-in managers: the handler requires a session cookie (HMAC-signed, expiring, HttpOnly, Secure, SameSite=Strict) from an emailed single-use sign-in link, or the API token; without one it shows only the sign-in form.';
+
+const SIGN_IN_AUTH =
+  'Sign-in itself cannot require being signed in: the form answers the same for every address and mails a link only to configured managers (at most one per address per 5 minutes); the link is HMAC-signed, expires in 15 minutes and is used up by its POST.';
+
+const RATING_AUTH =
+  'Rating links in "did we solve it?" mail to customers: the path carries an HMAC-signed, expiring token naming one inquiry and one rating (its own purpose, never valid as an alert action); GET only shows a confirmation page, so link scanners rate nothing.';
+
 const FORM_AUTH =
   'Public contact forms are posted by anonymous visitors from plain HTML: nothing to authenticate. The handler limits bodies to 64 KB, checks Origin against the inbox allowedOrigins, discards honeypot and too-fast (signed render stamp) submissions, optionally verifies a Turnstile token failing closed, and the route is throttled.';
 const PREFLIGHT_AUTH = 'CORS preflight (OPTIONS) sent by browsers without credentials by design; it only answers which origins the inbox allows.';
@@ -48,6 +57,15 @@ export const ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; authoriza
   { method: HttpMethod.POST, path: '/api/inquiries/{id}/answered', authorization: API_AUTH },
   { method: HttpMethod.GET, path: '/a/{token}', authorization: LINK_AUTH },
   { method: HttpMethod.POST, path: '/a/{token}', authorization: LINK_AUTH },
+  { method: HttpMethod.GET, path: '/', authorization: STATUS_AUTH },
+  { method: HttpMethod.GET, path: '/inquiries/{id}', authorization: STATUS_AUTH },
+  { method: HttpMethod.GET, path: '/api/inquiries.csv', authorization: API_AUTH },
+  { method: HttpMethod.POST, path: '/signin', authorization: SIGN_IN_AUTH },
+  { method: HttpMethod.GET, path: '/signin/{token}', authorization: SIGN_IN_AUTH },
+  { method: HttpMethod.POST, path: '/signin/{token}', authorization: SIGN_IN_AUTH },
+  { method: HttpMethod.POST, path: '/signout', authorization: 'Signing out only clears the session cookie; it needs no identity and changes nothing stored.' },
+  { method: HttpMethod.GET, path: '/r/{token}', authorization: RATING_AUTH },
+  { method: HttpMethod.POST, path: '/r/{token}', authorization: RATING_AUTH },
 ];
 
 export const THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;

@@ -11,6 +11,7 @@ import { envSecrets, secretEnvName, type SecretName, type SecretSource } from '.
 import type { WatchdogConfig } from '../../shared/config/schema';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { startDemoSite } from './demo-site';
+import { sendDueReports } from '../../shared/use-cases/send-reports';
 import { startDevServer } from './dev-server';
 import { localDynamoClient, startDynamoDbLocal } from './dynamodb-local';
 import { parseOptions, USAGE } from './options';
@@ -72,12 +73,16 @@ async function main(): Promise<void> {
       sesEndpoint: ses.endpoint,
       eventsFile: options.inMemory ? undefined : join(options.dataDir, 'events.jsonl'),
       secrets,
+      openStatusPage: process.env.WATCHDOG_STATUS_SIGN_IN !== '1',
     });
 
     let sweeping: Promise<unknown> | undefined;
     const sweep = async (at?: Date) => {
       const sweepDeps = at ? { ...deps, clock: fixedClock(at) } : deps;
-      return runSweep(sweepDeps, sweepDeps.clock.now());
+      const summary = await runSweep(sweepDeps, sweepDeps.clock.now());
+      // Digests and weekly reports ride on the same tick: each is sent once per inbox and day, however often it runs.
+      const reports = await sendDueReports(sweepDeps, sweepDeps.clock.now());
+      return { ...summary, reports };
     };
     const http = await startDevServer({
       port: options.port,
@@ -119,6 +124,7 @@ async function main(): Promise<void> {
       'inquiry-watchdog is running locally',
       `  config            ${resolve(options.config)} (${config.inboxes.length} inbox${config.inboxes.length === 1 ? '' : 'es'})`,
       `  HTTP              ${http.url}   (GET /health)`,
+      `  status page       ${http.url}/   (${deps.openStatusPage ? 'open locally, no sign-in' : 'sign-in required'})`,
       ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name}; also /typeform, /tally)`),
       ...signing,
       ...config.inboxes.map((inbox) => `  form              POST ${http.url}/forms/${inbox.id}   (origins: ${inbox.forms?.allowedOrigins.length ? inbox.forms.allowedOrigins.join(', ') : 'any, no CORS'})`),

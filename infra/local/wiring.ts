@@ -20,6 +20,8 @@ export function createLocalDeps(options: {
   secrets: SecretSource;
   clock?: Clock;
   log?: Logger;
+  /** The status page needs no sign-in (default locally; WATCHDOG_STATUS_SIGN_IN=1 turns sign-in on to try it). */
+  openStatusPage?: boolean;
 }): Deps & { events: ReturnType<typeof createEventLog> } {
   return {
     config: options.config,
@@ -30,5 +32,6 @@ export function createLocalDeps(options: {
     log: options.log ?? jsonLogger(),
     secrets: options.secrets,
     allowUnsignedWebhooks: true,
+    openStatusPage: options.openStatusPage ?? true,
   };
 }

@@ -142,6 +142,26 @@ export const DEFAULT_ESCALATION: Array<z.infer<typeof EscalationStepSchema>> = [
   { after: '100%', notify: 'managers' },
 ];
 
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** Daily digest and weekly report to the managers (on by default: a manager should see the week without asking). */
+export const ReportsSchema = z.strictObject({
+  to: z.array(EmailAddressSchema).min(1).optional().describe('Who receives the digest and the weekly report; the managers when absent.'),
+  daily: z.boolean().default(true).describe('Send the daily digest: open, breached, oldest waiting.'),
+  weekly: z.boolean().default(true).describe('Send the weekly report: first-reply times, breach rate, ratings, vs the week before.'),
+  at: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time like "08:00"' })
+    .default('08:00')
+    .describe('Local time (inbox time zone) at which the digest and the weekly report go out.'),
+  weeklyOn: z.enum(WEEKDAYS).default('mon').describe('Day the weekly report (about the last full Monday–Sunday week) goes out.'),
+});
+
+/** "Did we solve it?" a while after the answer, with one-click ratings; present = on. */
+export const FeedbackSchema = z.strictObject({
+  after: DurationSchema.default('1d').describe('Wall-clock time after the answer before asking the customer ("1d" = 24 hours).'),
+});
+
 export const InboxSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, {
     error: 'must be 1–40 lower-case letters, digits or dashes (it appears in URLs)',
@@ -189,11 +209,19 @@ export const InboxSchema = z.strictObject({
       toleranceSeconds: z.number().int().min(30).max(3600).default(300).describe('How far webhook-timestamp may be from now (Standard Webhooks).'),
     })
     .optional(),
+  reports: ReportsSchema.default({ daily: true, weekly: true, at: '08:00', weeklyOn: 'mon' }).describe('Daily digest and weekly report to the managers.'),
+  feedback: FeedbackSchema.optional().describe('Ask customers "did we solve it?" a while after the answer; ratings appear in the weekly report.'),
 });
 
 export const WatchdogConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
+    statusPage: z
+      .strictObject({
+        viewers: z.array(EmailAddressSchema).default([]).describe('Addresses besides every inbox\'s managers that may sign in to the status page.'),
+      })
+      .optional()
+      .describe('Who may sign in to the status page with an emailed link (every inbox\'s managers always may).'),
     inboxes: z.array(InboxSchema).min(1, { error: 'configure at least one inbox' }),
     acknowledgement: z
       .strictObject({
@@ -228,5 +256,7 @@ export type InboxConfig = z.infer<typeof InboxSchema>;
 export type EscalationStepConfig = z.infer<typeof EscalationStepSchema>;
 export type PolicyConfig = z.infer<typeof PolicySchema>;
 export type AckTemplates = z.infer<typeof AckTemplatesSchema>;
+export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS };
 export type Priority = (typeof PRIORITIES)[number];
 export type Channel = (typeof CHANNELS)[number];

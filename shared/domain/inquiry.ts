@@ -74,8 +74,27 @@ export interface Inquiry {
   /** The first answer ever, for first-reply-time reports. */
   firstAnsweredAt?: string;
   timeline: TimelineEntry[];
+  /** The "did we solve it?" follow-up (inboxes with `feedback`), scheduled when the inquiry is answered. */
+  feedback?: Feedback;
   /** Optimistic-lock counter; every saved transition increments it. */
   version: number;
+}
+
+export const RATINGS = ['yes', 'partly', 'no'] as const;
+export type Rating = (typeof RATINGS)[number];
+
+/**
+ * Feedback request state (at most once, like the acknowledgement): scheduled → claimed → sent | failed;
+ * the customer's rating is recorded whenever they click, and a later click replaces it.
+ */
+export interface Feedback {
+  state: 'scheduled' | 'claimed' | 'sent' | 'failed' | 'cancelled';
+  /** When the sweeper sends the request (answer time + the inbox's `feedback.after`). */
+  dueAt: string;
+  attempts?: number;
+  sentAt?: string;
+  rating?: Rating;
+  ratedAt?: string;
 }
 
 /** The most timeline entries kept on the item (repeating escalation steps must not grow it without bound). */
@@ -92,5 +111,6 @@ export function nextCheckAt(inquiry: Inquiry): string | undefined {
   if ((inquiry.ack.state === 'pending' || inquiry.ack.state === 'claimed') && inquiry.ack.retryAt) candidates.push(inquiry.ack.retryAt);
   if (inquiry.status === 'open' && inquiry.escalation.nextStepAt) candidates.push(inquiry.escalation.nextStepAt);
   if (inquiry.status === 'open' && inquiry.escalation.alertRetry) candidates.push(inquiry.escalation.alertRetry.at);
+  if (inquiry.status === 'answered' && inquiry.feedback?.state === 'scheduled') candidates.push(inquiry.feedback.dueAt);
   return candidates.sort()[0];
 }

@@ -18,6 +18,8 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: num
 export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  // Payload format 2.0 moves the Cookie header into `cookies`; the status page's session lives there.
+  if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[name] = value;
   return {

@@ -20,4 +20,6 @@ export interface Deps {
    * start-up banner); on AWS an inbox without a secret refuses webhooks.
    */
   allowUnsignedWebhooks?: boolean;
+  /** The local runtime only: the status page needs no sign-in (its banner says so). Deployed, it is always closed. */
+  openStatusPage?: boolean;
 }

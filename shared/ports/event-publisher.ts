@@ -10,7 +10,9 @@ export type DomainEventType =
   | 'InquiryAnswered'
   | 'InquiryReopened'
   | 'InquirySnoozed'
-  | 'CustomerUpdated';
+  | 'CustomerUpdated'
+  | 'FeedbackRequested'
+  | 'CustomerRated';
 
 export interface DomainEvent {
   type: DomainEventType;

@@ -20,6 +20,14 @@ import type { MailRecord } from '../domain/mail-record';
  *                                           once its newest entry is older than the longest cap window
  * 8. what became of a received mail       → GetItem  MAIL#<inbox>#<mid:Message-ID | sha256:hash> (redelivery check);
  *    the mail an inbox received, newest first → Query gsi2 MAILLOG#<inbox> (ignored/quarantined mail stays visible)
+ * 9. answered in a period (status page "answered today", digests) → Query gsi2 ANSWERED#<inbox>, gsi2sk BETWEEN
+ * 10. inquiries received in a period (weekly report, CSV export) → Query gsi2 OPEN#<inbox> (all pages) and
+ *                                           gsi2 ANSWERED#<inbox> with gsi2sk >= the period's start, kept when
+ *                                           receivedAt is inside: an answer never precedes its arrival, so nothing
+ *                                           is missed; reads grow with what was answered since the period began
+ * 11. do a job once (digest per inbox and day, single-use sign-in links) → PutItem CLAIM#<name>
+ *                                           attribute_not_exists; released (DeleteItem) when the job failed cleanly;
+ *                                           expires by TTL
  */
 /** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
 export interface AckLog {
@@ -48,6 +56,7 @@ export interface InquiryStore {
   getMailRecord(inboxId: string, key: string): Promise<MailRecord | undefined>;
   listMail(inboxId: string, limit: number): Promise<MailRecord[]>;
   customerHistory(inboxId: string, email: string, limit: number): Promise<Inquiry[]>;
+  /** Open inquiries of an inbox, earliest deadline first, at most `limit` (paging through the index as needed). */
   listOpen(inboxId: string, limit: number): Promise<Inquiry[]>;
   /** The acknowledgements sent to an address (as `capAddress` gives it) that the caps still count. */
   getAckLog(address: string): Promise<AckLog>;
@@ -56,6 +65,14 @@ export interface InquiryStore {
    * changed it first — the caller re-reads and decides again, so two concurrent sends cannot both pass a cap.
    */
   saveAckLog(address: string, before: AckLog, entries: AckLogEntry[], expiresAt: Date): Promise<boolean>;
+  /** Inquiries whose (latest) answer is in [from, to), in answer order. */
+  listAnswered(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+  /** Inquiries received in [from, to), in arrival order, open or answered. */
+  listReceived(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+  /** True for the one caller that claims `name` first; the claim lasts until `expiresAt` unless released. */
+  claimOnce(name: string, expiresAt: Date): Promise<boolean>;
+  /** Gives a claim back (the job failed cleanly), so a later attempt may claim it again. */
+  releaseClaim(name: string): Promise<void>;
   /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
   findDue(now: Date): AsyncIterable<Inquiry>;
 }

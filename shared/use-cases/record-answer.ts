@@ -1,5 +1,7 @@
+import { findInbox } from '../config/inboxes';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import type { Deps } from '../ports/deps';
+import { scheduleFeedback } from './feedback';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -28,6 +30,7 @@ export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: 
         answeredBy: answer.by,
         firstAnsweredAt: current.firstAnsweredAt ?? stamp,
         escalation: { ...current.escalation, nextStepAt: undefined, alertRetry: undefined },
+        feedback: scheduleFeedback(findInbox(deps.config, current.inboxId), current, now),
       },
       { at: stamp, type: 'answered', note: `Answered by ${answer.by} (${answer.via === 'email' ? 'a reply by email' : answer.via === 'link' ? 'a one-click link' : 'the API'}).` },
     );

@@ -14,6 +14,7 @@ import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import type { DomainEvent } from '../ports/event-publisher';
 import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim } from './acknowledge-inquiry';
+import { requestFeedbackIfDue } from './feedback';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -29,6 +30,8 @@ export interface SweepSummary {
   breaches: number;
   /** Transitions another sweep won first (overlapping or retried sweeps). */
   conflicts: number;
+  /** "Did we solve it?" mails sent to customers a while after their answer. */
+  feedbackRequests: number;
   failures: number;
   /** True when the time budget ran out before every due inquiry was handled; the next sweep continues. */
   unfinished: boolean;
@@ -75,6 +78,7 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options
     customerUpdates: 0,
     breaches: 0,
     conflicts: 0,
+    feedbackRequests: 0,
     failures: 0,
     unfinished: false,
   };
@@ -95,6 +99,7 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options
         inquiry = await expireStaleClaim(sweepDeps, inquiry);
       }
       await claimSteps(sweepDeps, inquiry, now, summary, alerts, holdingUpdates);
+      if (await requestFeedbackIfDue(sweepDeps, inquiry, now)) summary.feedbackRequests++;
     } catch (error) {
       // One bad inquiry must not stop the sweep; it stays due and is retried next time.
       summary.failures++;

@@ -54,5 +54,5 @@ describe('infra/app.ts', { timeout: 120_000 }, () => {
     const template = JSON.parse(readFileSync(join(outdir, 'InquiryWatchdog.template.json'), 'utf8')) as { Outputs: Record<string, unknown> };
     expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'WebhookUrlAcme']));
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
-  });
+  }, 90_000); // a full synth in a child process; slow when the suite's browser and e2e tests share the cores
 });

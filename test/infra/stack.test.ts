@@ -138,9 +138,9 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly two, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
+  it('are exactly three, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
     // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and CDK's deploy-time custom-resource provider.
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
@@ -158,7 +158,7 @@ describe('functions', () => {
           }),
         },
       },
-      2,
+      3,
     );
   });
 
@@ -204,7 +204,8 @@ describe('HTTP API', () => {
 
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
-      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'POST /forms/{inbox}', 'OPTIONS /forms/{inbox}', 'GET /forms/{inbox}/stamp', 'OPTIONS /forms/{inbox}/stamp', 'GET /forms/{inbox}/thanks', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}'].sort(),
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'POST /forms/{inbox}', 'OPTIONS /forms/{inbox}', 'GET /forms/{inbox}/stamp', 'OPTIONS /forms/{inbox}/stamp', 'GET /forms/{inbox}/thanks', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}',
+        'GET /', 'GET /inquiries/{id}', 'GET /api/inquiries.csv', 'POST /signin', 'GET /signin/{token}', 'POST /signin/{token}', 'POST /signout', 'GET /r/{token}', 'POST /r/{token}'].sort(),
     );
     expect(ROUTES).toHaveLength(routeKeys.length);
     template.resourcePropertiesCountIs(
@@ -265,7 +266,7 @@ describe('HTTP API', () => {
 
 describe('sweep schedule', () => {
   it('invokes the sweep function every minute, retrying delivery and dead-lettering what cannot be delivered', () => {
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourceCountIs('AWS::Events::Rule', 2); // the sweep's and the digests' (test/infra/digest-schedule.test.ts)
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
@@ -289,7 +290,7 @@ describe('sweep schedule', () => {
 
   it('has an encrypted, TLS-only dead-letter queue whose policy admits only this rule', () => {
     const queueArn = { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] };
-    template.resourceCountIs('AWS::SQS::Queue', 3); // + the inbound-mail queue and its dead-letter queue
+    template.resourceCountIs('AWS::SQS::Queue', 4); // the sweep's and the digests' dead-letter queues, the inbound-mail queue and its dead-letter queue
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -445,7 +446,7 @@ describe('mail sending and operations', () => {
     const topicRef = { Ref: idOf(stack.alarms.topic) };
     const alarm = (props: Record<string, unknown>) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef], EvaluationPeriods: 1, ...props });
-    for (const fn of [stack.httpApiFunction, stack.sweepFunction]) {
+    for (const fn of [stack.httpApiFunction, stack.sweepFunction, stack.reportsFunction]) {
       alarm({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(fn.function) } }], Threshold: 1, TreatMissingData: 'notBreaching' });
     }
     alarm({
@@ -459,7 +460,8 @@ describe('mail sending and operations', () => {
     alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'QueueName'] } }] });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.03 });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0005 });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8); // + inbound-mail errors and dead-letter depth
+    alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.digestSchedule.deadLetterQueue), 'QueueName'] } }] });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10); // + inbound-mail errors and dead-letter depth, reports errors and dead-letter depth
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
@@ -514,5 +516,48 @@ describe('cdk-nag', () => {
     const { app, stack: fresh } = synthesize();
     new Queue(fresh as Stack, 'CarelessQueue');
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('digest schedule and reports function', () => {
+  it('invokes the reports function every 15 minutes, retrying delivery and dead-lettering what cannot be delivered', () => {
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.digestSchedule.deadLetterQueue), 'Arn'] };
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [idOf(stack.reportsFunction.function), 'Arn'] },
+          RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
+          DeadLetterConfig: { Arn: queueArn },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf(stack.reportsFunction.function) },
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Resource: queueArn }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(stack.digestSchedule.rule), 'Arn'] } } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 60, Role: { 'Fn::GetAtt': [idOf(stack.reportsFunction.role), 'Arn'] } });
+  });
+
+  it('lets the reports function claim sends, query the gsi2 index, send as the configured senders and read its secrets — nothing else', () => {
+    const roleId = idOf(stack.reportsFunction.role);
+    const items = statementFor(roleId, 'dynamodb:PutItem');
+    expect(asArray(items.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(items.Resource).toEqual(tableArn());
+    expect(asArray(statementFor(roleId, 'dynamodb:Query').Resource)).toEqual([indexArn('gsi2')]);
+    expect(asArray(statementFor(roleId, 'ses:SendRawEmail').Action)).toEqual(['ses:SendRawEmail']);
+    expect(asArray(statementFor(roleId, 'ssm:GetParametersByPath').Action)).toEqual(['ssm:GetParametersByPath']);
+    const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action));
+    expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
@@ -9,6 +9,8 @@ import {
   ENTITY,
   ackLogKey,
   SCHEMA_VERSION,
+  answeredPartition,
+  claimKey,
   customerPartition,
   deliveryKey,
   duePartition,
@@ -116,6 +118,26 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
     const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: mailRecordKey(inboxId, key), ConsistentRead: true })));
     return result.Item?.entity === ENTITY.mail ? mailRecordFrom(result.Item) : undefined;
   }
+
+  /** Every page of a query, up to `limit` items. */
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, limit = Number.POSITIVE_INFINITY): Promise<Inquiry[]> {
+    const all: Inquiry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const remaining = limit - all.length;
+      const page = await query({ ...input, ExclusiveStartKey: start, ...(Number.isFinite(remaining) ? { Limit: remaining } : {}) });
+      all.push(...page.items);
+      start = page.next;
+    } while (start && all.length < limit);
+    return all;
+  }
+
+  const answeredBetween = (inboxId: string, from: string, to: string) =>
+    queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': answeredPartition(inboxId), ':from': from, ':to': to },
+    }).then((items) => items.filter((i) => i.answeredAt !== undefined && i.answeredAt >= from && i.answeredAt < to));
 
   return {
     async create(inquiry, options = {}) {
@@ -264,13 +286,38 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
     },
 
     async listOpen(inboxId, limit) {
-      const { items } = await query({
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': openPartition(inboxId) },
-        Limit: limit,
-      });
-      return items;
+      return queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': openPartition(inboxId) } }, limit);
+    },
+
+    listAnswered: (inboxId, from, to) => answeredBetween(inboxId, from.toISOString(), to.toISOString()),
+
+    async listReceived(inboxId, from, to) {
+      const [fromIso, toIso] = [from.toISOString(), to.toISOString()];
+      const open = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': openPartition(inboxId) } });
+      // '~' sorts after every timestamp: everything answered from the period's start until now.
+      const answered = await answeredBetween(inboxId, fromIso, '~');
+      return [...open, ...answered].filter((i) => i.receivedAt >= fromIso && i.receivedAt < toIso).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    },
+
+    async claimOnce(name, expiresAt) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...claimKey(name), entity: ENTITY.claim, schemaVersion: SCHEMA_VERSION, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
+            // Names are unique per job (they carry the day, or a random nonce), so an expired claim is never needed again.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        return translateDynamoError(error, 'PutItem');
+      }
+    },
+
+    async releaseClaim(name) {
+      await run('DeleteItem', () => doc.send(new DeleteCommand({ TableName: tableName, Key: claimKey(name) })));
     },
 
     async getAckLog(address) {

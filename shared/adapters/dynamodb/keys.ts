@@ -5,7 +5,7 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Every key format of the table lives here; entity prefixes keep item kinds apart in the one table. */
 
-export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail' } as const;
+export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim' } as const;
 /** Bump when an entity's stored shape changes incompatibly, so readers can migrate. */
 export const SCHEMA_VERSION = 1;
 
@@ -24,6 +24,8 @@ export const messageKey = (messageId: string): Key => ({ pk: `MESSAGE#${messageI
 export const ackLogKey = (address: string): Key => ({ pk: `ACKLOG#${address}`, sk: 'ACKLOG' });
 export const mailRecordKey = (inboxId: string, key: string): Key => ({ pk: `MAIL#${inboxId}#${key}`, sk: 'MAIL' });
 export const mailLogPartition = (inboxId: string) => `MAILLOG#${inboxId}`;
+/** A one-time job (a digest of an inbox for a day, a used sign-in link). */
+export const claimKey = (name: string): Key => ({ pk: `CLAIM#${name}`, sk: 'CLAIM' });
 
 export const customerPartition = (inboxId: string, email: string) => `CUSTOMER#${inboxId}#${email.trim().toLowerCase()}`;
 export const openPartition = (inboxId: string) => `OPEN#${inboxId}`;

@@ -1,0 +1,18 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import type { Deps } from '../shared/ports/deps';
+import { sendDueReports, type ReportsSummary } from '../shared/use-cases/send-reports';
+import { createAwsDeps, lazy } from '../shared/wiring/aws';
+
+/**
+ * The reports schedule (every 15 minutes) → whatever digest or weekly report is due now, per inbox in its own time
+ * zone; each is sent once per inbox and day however often this runs. A failed send is given back and retried by
+ * the next tick; only a failure of the whole run throws, so EventBridge retries it and then dead-letters it.
+ */
+export function createHandler(getDeps: () => Deps) {
+  return async (_event?: ScheduledEvent): Promise<ReportsSummary> => {
+    const deps = getDeps();
+    return sendDueReports(deps, deps.clock.now());
+  };
+}
+
+export const handler = createHandler(lazy(() => createAwsDeps()));
