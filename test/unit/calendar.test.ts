@@ -470,8 +470,10 @@ describe('properties', () => {
       fc.property(calendar, instant, ([, c], at) => {
         const local = DateTime.fromJSDate(at, { zone: c.timeZone });
         const dayStart = local.startOf('day');
-        if (dayStart.plus({ days: 1 }).toMillis() - dayStart.toMillis() !== 24 * H) return; // DST days have their own tests
-        const msOfDay = local.toMillis() - dayStart.toMillis();
+        // DST days have their own tests; so do days whose midnight does not exist (Santiago springs forward at 00:00).
+        if (dayStart.hour !== 0 || dayStart.plus({ days: 1 }).toMillis() - dayStart.toMillis() !== 24 * H) return;
+        // The wall-clock time of day, read from the local fields rather than elapsed since the day's start.
+        const msOfDay = ((local.hour * 60 + local.minute) * 60 + local.second) * 1000 + local.millisecond;
         const open =
           !c.holidays.has(local.toISODate()!) &&
           c.hours[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7].some((i) => i.start * M <= msOfDay && msOfDay < i.end * M);

@@ -25,11 +25,13 @@ describe('acknowledgement', () => {
   });
 
   it('escapes what the customer typed in HTML and keeps it literal in text', () => {
-    const inquiry = anInquiry({ customer: { email: 'x@example.com', name: '<b>Bob</b>' }, subject: `<script>alert(1)</script> & 'quotes' {{7*7}}` });
+    // A fixed reference: a random one could contain "49" and fool the check that {{7*7}} was not evaluated.
+    const inquiry = anInquiry({ reference: 'ACM-7K3Q9P', customer: { email: 'x@example.com', name: '<b>Bob</b>' }, subject: `<script>alert(1)</script> & 'quotes' {{7*7}}` });
     const { text, html, subject } = renderAcknowledgement(inquiry, inbox, firstContact);
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
     expect(text).toContain(`<script>alert(1)</script> & 'quotes' {{7*7}}`);
+    expect(subject).toContain('{{7*7}}');
     expect(subject).not.toContain('49');
   });
 
