@@ -1,8 +1,10 @@
 import { startLocalRuntime } from './local-runtime';
 import { percentile } from './stats';
 
+export type IngestChannel = 'webhook' | 'form';
+
 export interface IngestFigures {
-  channel: 'webhook';
+  channel: IngestChannel;
   concurrency: number;
   requests: number;
   perSecond: number;
@@ -30,11 +32,24 @@ const config = {
   ],
 };
 
+/** One request of a channel: a JSON webhook with its event id, or a browser-style urlencoded form post. */
+function request(channel: IngestChannel, api: string, key: string): Promise<Response> {
+  const fields = { name: `Customer ${key}`, email: `${key}@example.com`, subject: 'Quote', message: `How much for a new boiler? (${key})` };
+  if (channel === 'webhook') {
+    return fetch(`${api}/webhooks/bench`, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': key }, body: JSON.stringify(fields) });
+  }
+  return fetch(`${api}/forms/bench`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
 /**
- * Webhook ingest end to end on the local runtime: each request returns once the inquiry is stored and its
+ * Webhook or form ingest end to end on the local runtime: each request returns once the inquiry is stored and its
  * acknowledgement sent, so the latency measured is the whole path. Lost = accepted but not stored or not acknowledged.
  */
-export async function benchIngest(levels: number[], requestsPerLevel: number): Promise<IngestFigures[]> {
+export async function benchIngest(channel: IngestChannel, levels: number[], requestsPerLevel: number): Promise<IngestFigures[]> {
   const runtime = await startLocalRuntime(config, ['--sweep-every', '1h']);
   const figures: IngestFigures[] = [];
   try {
@@ -48,11 +63,7 @@ export async function benchIngest(levels: number[], requestsPerLevel: number): P
           while (next < requestsPerLevel) {
             const i = next++;
             const t0 = performance.now();
-            const response = await fetch(`${runtime.api}/webhooks/bench`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'webhook-id': `c${concurrency}-${i}` },
-              body: JSON.stringify({ name: `Customer ${i}`, email: `c${concurrency}-${i}@example.com`, subject: 'Quote', message: 'How much for a new boiler?' }),
-            });
+            const response = await request(channel, runtime.api, `${channel}-c${concurrency}-${i}`);
             const body = (await response.json()) as { id?: string };
             latencies.push(performance.now() - t0);
             if (response.status === 202 && body.id) ids.add(body.id);
@@ -66,9 +77,9 @@ export async function benchIngest(levels: number[], requestsPerLevel: number): P
         if (response.status === 200) stored++;
       }
       const { emails } = (await (await fetch(`${runtime.ses}/store`)).json()) as { emails: Array<{ destination: { to: string[] } }> };
-      const acknowledged = emails.filter((m) => m.destination.to.some((to) => to.startsWith(`c${concurrency}-`))).length;
+      const acknowledged = emails.filter((m) => m.destination.to.some((to) => to.startsWith(`${channel}-c${concurrency}-`))).length;
       figures.push({
-        channel: 'webhook',
+        channel,
         concurrency,
         requests: requestsPerLevel,
         perSecond: requestsPerLevel / seconds,

@@ -7,6 +7,7 @@ import { startSesLocal } from '../infra/local/ses-local';
 import { benchBundles } from './bundles';
 import { benchIngest } from './ingest';
 import { benchDetection } from './detection';
+import { benchParse, benchSmtp } from './email';
 import { benchLifecycle, DUE_SHARDS } from './lifecycle';
 import { fixed } from './stats';
 import { benchSweep } from './sweep';
@@ -15,7 +16,7 @@ import { benchSweep } from './sweep';
  * `npm run bench`: figures on the local runtime's real parts (DynamoDB Local, the SES endpoint). DynamoDB Local
  * ignores throughput limits and index lag: read its timings as this machine's, its capacity counts as DynamoDB's.
  * Asserts nothing; writes bench/results/<time>.json so runs can be compared. `--quick` runs small sizes;
- * `--only <section>` (repeatable) runs just those sections: bundles, ingest, sweep, detection, lifecycle.
+ * `--only <section>` (repeatable) runs just those sections: bundles, ingest, email, sweep, detection, lifecycle.
  */
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const quick = values.quick === true;
@@ -26,19 +27,33 @@ console.log(`inquiry-watchdog benchmarks — ${cpus().length} cores, Node ${proc
 
 if (wanted('bundles')) {
   console.log('\nfunction bundles (as the stack builds them; cold load = fresh node importing the bundle, median of 7)');
-  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts']);
+  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts', 'functions/reports.ts']);
   for (const b of bundles) console.log(`  ${b.entry.padEnd(24)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms`);
   results.bundles = bundles;
 }
 
 if (wanted('ingest')) {
-  console.log('\ningest: webhook POST → stored and acknowledged (local runtime, its own process)');
-  console.log('  clients  requests   req/s    p50 ms   p95 ms   p99 ms   lost');
-  const ingest = await benchIngest(quick ? [1, 10] : [1, 10, 50], quick ? 100 : 500);
-  for (const f of ingest) {
-    console.log(`  ${String(f.concurrency).padStart(7)}  ${String(f.requests).padStart(8)} ${fixed(f.perSecond)} ${fixed(f.p50ms, 0)} ${fixed(f.p95ms, 0)} ${fixed(f.p99ms, 0)}  ${String(f.lost).padStart(5)}`);
+  results.ingest = [];
+  for (const channel of ['webhook', 'form'] as const) {
+    console.log(`\ningest: ${channel} POST → stored and acknowledged (local runtime, its own process)`);
+    console.log('  clients  requests   req/s    p50 ms   p95 ms   p99 ms   lost');
+    const ingest = await benchIngest(channel, quick ? [1, 10] : [1, 10, 50], quick ? 100 : 500);
+    for (const f of ingest) {
+      console.log(`  ${String(f.concurrency).padStart(7)}  ${String(f.requests).padStart(8)} ${fixed(f.perSecond)} ${fixed(f.p50ms, 0)} ${fixed(f.p95ms, 0)} ${fixed(f.p99ms, 0)}  ${String(f.lost).padStart(5)}`);
+    }
+    (results.ingest as unknown[]).push(...ingest);
   }
-  results.ingest = ingest;
+}
+
+if (wanted('email')) {
+  console.log('\nemail: parse time per message (postal-mime + classification input), median of 5 parses each');
+  const parse = await benchParse();
+  console.log(`  ${parse.messages} corpus messages: p50 ${parse.p50ms.toFixed(2)} ms, p99 ${parse.p99ms.toFixed(2)} ms, max ${parse.maxMs.toFixed(2)} ms; 10 MB mail ${parse.tenMegabyteMs.toFixed(0)} ms; 300 recipients ${parse.threeHundredRecipientsMs.toFixed(2)} ms`);
+  console.log('email: SMTP listener → stored and acknowledged (local runtime)');
+  console.log('  conns  messages   msg/s    p50 ms   p99 ms   lost');
+  const smtp = await benchSmtp(quick ? [1, 5] : [1, 5, 10], quick ? 50 : 200);
+  for (const f of smtp) console.log(`  ${String(f.connections).padStart(5)}  ${String(f.messages).padStart(8)} ${fixed(f.perSecond)} ${fixed(f.p50ms, 0)} ${fixed(f.p99ms, 0)}  ${String(f.lost).padStart(5)}`);
+  results.email = { parse, smtp };
 }
 
 if (wanted('sweep') || wanted('detection') || wanted('lifecycle')) {
