@@ -51,6 +51,15 @@ export const routes: Array<Route<Deps>> = [
       return json(200, { id: inquiry.id, reference: inquiry.reference, status: inquiry.status, answeredAt: inquiry.answeredAt, changed });
     },
   },
+  {
+    method: 'GET',
+    pattern: '/api/inboxes/{inbox}/mail',
+    handle: async (request, { inbox }, deps) => {
+      await requireBearer(request, deps.secrets);
+      findInbox(deps.config, inbox!);
+      return json(200, { mail: await deps.store.listMail(inbox!, 100) });
+    },
+  },
   { method: 'GET', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkConfirmationPage(await previewLink(deps, token!), deps) },
   { method: 'POST', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkResultPage(await actOnLink(deps, token!), deps) },
 ];

@@ -204,7 +204,7 @@ describe('HTTP API', () => {
 
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
-      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}'].sort(),
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /api/inboxes/{inbox}/mail', 'GET /a/{token}', 'POST /a/{token}'].sort(),
     );
     expect(ROUTES).toHaveLength(routeKeys.length);
     template.resourcePropertiesCountIs(
