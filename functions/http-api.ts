@@ -4,6 +4,7 @@ import { handleGenericWebhook, handleProviderWebhook } from '../shared/channels/
 import { requireBearer } from '../shared/http/auth';
 import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpResponse, type Route } from '../shared/http/http';
 import type { Deps } from '../shared/ports/deps';
+import { findInbox } from '../shared/config/inboxes';
 import { linkConfirmationPage, linkErrorPage, linkResultPage } from '../shared/http/link-pages';
 import { actOnLink, previewLink } from '../shared/use-cases/act-on-link';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
@@ -39,6 +40,15 @@ export const routes: Array<Route<Deps>> = [
       const by = parseAnsweredBy(request);
       const { inquiry, changed } = await recordAnswer(deps, found.id, { by, via: 'api' });
       return json(200, { id: inquiry.id, reference: inquiry.reference, status: inquiry.status, answeredAt: inquiry.answeredAt, changed });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/inboxes/{inbox}/mail',
+    handle: async (request, { inbox }, deps) => {
+      await requireBearer(request, deps.secrets);
+      findInbox(deps.config, inbox!);
+      return json(200, { mail: await deps.store.listMail(inbox!, 100) });
     },
   },
   { method: 'GET', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkConfirmationPage(await previewLink(deps, token!), deps) },

@@ -55,6 +55,7 @@ export const ROUTES: ReadonlyArray<{ method: HttpMethod; path: string; authoriza
   },
   { method: HttpMethod.GET, path: '/api/inquiries/{id}', authorization: API_AUTH },
   { method: HttpMethod.POST, path: '/api/inquiries/{id}/answered', authorization: API_AUTH },
+  { method: HttpMethod.GET, path: '/api/inboxes/{inbox}/mail', authorization: API_AUTH },
   { method: HttpMethod.GET, path: '/a/{token}', authorization: LINK_AUTH },
   { method: HttpMethod.POST, path: '/a/{token}', authorization: LINK_AUTH },
   { method: HttpMethod.GET, path: '/', authorization: STATUS_AUTH },

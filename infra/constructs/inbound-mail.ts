@@ -38,7 +38,8 @@ export class InboundMail extends Construct {
     const stack = Stack.of(this);
     // A fixed name lets the queue policy name the bucket without a reference cycle (the bucket's notification
     // configuration references the queue, whose policy must exist first).
-    const bucketName = `inquiry-watchdog-mail-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+    // The stack name keeps two deployments (staging, production) in one account and region apart.
+    const bucketName = `${stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 20)}-mail-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
     const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });

@@ -51,12 +51,17 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<{
     logger: false,
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (error?: Error | null) => void) {
       if (inboxFor(deps.config, address.address)) return callback();
+      // Refused before any data arrives, so there is no mail to record — but the refusal is logged.
+      deps.log.warn('smtp.rejected', { recipient: address.address, reason: 'no inbox has this address' });
       callback(smtpError(`5.1.1 <${address.address}>: no inbox of this watchdog has this address (configured: ${deps.config.inboxes.map((i) => i.address).join(', ')})`, 550));
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void) {
       void (async () => {
         const raw = await readAll(stream);
-        if (stream.sizeExceeded) throw smtpError(`5.3.4 Message too big: the limit is ${sizeLimit} bytes`, 552);
+        if (stream.sizeExceeded) {
+          deps.log.warn('smtp.rejected', { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '<>', reason: `message over ${sizeLimit} bytes` });
+          throw smtpError(`5.3.4 Message too big: the limit is ${sizeLimit} bytes`, 552);
+        }
         const recipients = session.envelope.rcptTo.map((r) => r.address);
         const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
         const day = deps.clock.now().toISOString().slice(0, 10);

@@ -68,6 +68,8 @@ describe('raw mail bucket', () => {
       LifecycleConfiguration: { Rules: [{ Id: 'expire-raw-mail', Prefix: 'inbound/', ExpirationInDays: 90, Status: 'Enabled' }] },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    // Named after the stack, so a second deployment in the same account and region gets its own bucket.
+    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['inquirywatchdog-mail-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } });
   });
 
   it('admits only TLS, and only SES of this account writing under inbound/', () => {

@@ -204,7 +204,7 @@ describe('HTTP API', () => {
 
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
-      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'POST /forms/{inbox}', 'OPTIONS /forms/{inbox}', 'GET /forms/{inbox}/stamp', 'OPTIONS /forms/{inbox}/stamp', 'GET /forms/{inbox}/thanks', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /a/{token}', 'POST /a/{token}',
+      ['POST /webhooks/{inbox}', 'POST /webhooks/{inbox}/{provider}', 'POST /forms/{inbox}', 'OPTIONS /forms/{inbox}', 'GET /forms/{inbox}/stamp', 'OPTIONS /forms/{inbox}/stamp', 'GET /forms/{inbox}/thanks', 'GET /health', 'GET /api/inquiries/{id}', 'POST /api/inquiries/{id}/answered', 'GET /api/inboxes/{inbox}/mail', 'GET /a/{token}', 'POST /a/{token}',
         'GET /', 'GET /inquiries/{id}', 'GET /api/inquiries.csv', 'POST /signin', 'GET /signin/{token}', 'POST /signin/{token}', 'POST /signout', 'GET /r/{token}', 'POST /r/{token}'].sort(),
     );
     expect(ROUTES).toHaveLength(routeKeys.length);

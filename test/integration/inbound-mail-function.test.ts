@@ -96,6 +96,20 @@ describe('inbound-mail function (SQS → S3 raw mail → receive)', () => {
   });
 });
 
+describe('a mail the parser cannot read', () => {
+  it('is quarantined with the reason and its raw reference, not retried', async () => {
+    const config = corpusConfig({ unique: true });
+    const env = await realDeps(config, travellingClock('2026-11-23T10:00:00Z'));
+    let body = 'deep';
+    for (let i = 0; i < 60; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
+    const objects = { 'inbound/acme/deep': Buffer.from(`From: a@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n${body}\r\n`) };
+    const handler = createHandler(() => ({ ...env.deps, rawMail: fakeBucket(objects) }));
+    expect(await handler({ Records: [sqsRecord('d1', s3Body('inbound/acme/deep'))] })).toEqual({ batchItemFailures: [] });
+    const [record] = await env.deps.store.listMail('acme', 5);
+    expect(record).toMatchObject({ outcome: 'quarantined', rawRef: 's3://mail/inbound/acme/deep', reason: expect.stringMatching(/could not be parsed \(Maximum MIME nesting depth/) });
+  });
+});
+
 describe('inbound queue messages', () => {
   const recipientOf = (id: string) => (id === 'acme' ? 'acme@in.watchdog.test' : undefined);
   it('takes the inbox from the key prefix and decodes S3 key encoding', () => {

@@ -1,6 +1,8 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../functions/http-api';
 import { startSmtpListener } from '../../infra/local/smtp-listener';
+import { apiEvent } from '../support/api-event';
 import { parseMail } from '../../shared/channels/email/parse';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
@@ -107,6 +109,13 @@ describe('the .eml corpus through the SMTP listener', () => {
     const ignored = log.filter((r) => r.outcome === 'ignored').map((r) => r.reason).join('\n');
     for (const reason of ['virus', 'Auto-Submitted', 'List-Id', 'X-Watchdog-Loop', 'no-reply@shop.example']) expect(ignored).toContain(reason);
     expect(log.filter((r) => r.outcome === 'quarantined')).toHaveLength(2);
+
+    const http = createHandler(() => env.deps);
+    const response = await http(apiEvent('GET', '/api/inboxes/acme/mail', { headers: { authorization: 'Bearer test-token' } }));
+    expect(response.statusCode).toBe(200);
+    const listed = JSON.parse(response.body as string) as { mail: Array<{ outcome: string; reason: string; subject?: string }> };
+    expect(listed.mail.find((m) => m.subject === 'You have won')).toMatchObject({ outcome: 'quarantined', reason: 'the SES spam scan marked it as spam' });
+    expect((await http(apiEvent('GET', '/api/inboxes/acme/mail'))).statusCode).toBe(401);
   });
 
   it('creates nothing new when the same mail comes again, with or without a Message-ID', async () => {

@@ -151,6 +151,11 @@ describe('robots and people (header matrix)', () => {
     expect((await classify(mailWith('', 'Bob <bob@acme-plumbing.test>'))).class.kind).toBe('staff');
     expect((await classify(mailWith('', `Watchdog <${inbox.address}>`))).class.kind).toBe('ignored');
   });
+  it('counts mail from the inbox address as a staff reply when that address is staff (one shared mailbox)', async () => {
+    const shared = parseConfig({ inboxes: [{ ...inbox, address: 'hello@acme-plumbing.test', aliases: [] }] });
+    const mail = await parseMail(mailWith('', 'Acme <hello@acme-plumbing.test>'));
+    expect(classifyMail(shared, mail, { recipients: ['hello@acme-plumbing.test'] }, {}).class.kind).toBe('staff');
+  });
   it('does not treat a customer who quotes 5.7.520 as a Microsoft 365 system message', async () => {
     const raw = Buffer.from('From: Pat <pat@example.com>\r\nTo: hello@acme-plumbing.test\r\nSubject: Error\r\n\r\nI got 5.7.520 when mailing you\r\n');
     expect((await classify(raw)).class.kind).toBe('customer');

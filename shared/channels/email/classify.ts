@@ -125,7 +125,8 @@ function ownMailReason(mail: ParsedMail, config: WatchdogConfig, inbox: InboxCon
   const id = mail.messageId ?? '';
   if (OWN_MESSAGE_ID.test(id) && ownDomains.has(lower(id.split('@').pop()))) return `our own mail coming back (Message-ID ${id})`;
   const sender = lower(mail.from?.address);
-  if (sender && config.inboxes.some((i) => lower(i.address) === sender)) return `our own mail coming back (from the watchdog address ${sender})`;
+  // A staff address is exempt: a small business may use one address as contact inbox, sender and team mailbox.
+  if (sender && config.inboxes.some((i) => lower(i.address) === sender) && !addressMatches(sender, inbox.staff)) return `our own mail coming back (from the watchdog address ${sender})`;
   if (sender === lower(addressOf(inbox.from)) && !addressMatches(sender, inbox.staff)) return `our own mail coming back (from our sending address ${sender})`;
   return undefined;
 }
