@@ -1,4 +1,6 @@
-import libmime from 'libmime';
+// postal-mime's decoder (already the email channel's parser) uses the runtime's TextDecoder for charsets; libmime
+// would bring iconv-lite's tables, half a megabyte in every function bundle.
+import { decodeWords } from 'postal-mime';
 
 /**
  * What to call a customer. `greetAs` is what follows "Hi": usually the first name, "Dr Okafor" when they gave a
@@ -149,7 +151,7 @@ function recase(words: string[]): string[] {
 function decodeEncodedWords(text: string): string {
   if (!text.includes('=?')) return text;
   try {
-    return libmime.decodeWords(text);
+    return decodeWords(text);
   } catch {
     return text;
   }
