@@ -4,6 +4,7 @@ import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { InquiryStore } from '../../ports/inquiry-store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
+import { storableFields } from './storable';
 import {
   ENTITY,
   SCHEMA_VERSION,
@@ -44,6 +45,7 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
     schemaVersion: SCHEMA_VERSION,
     ...inquiryIndexAttributes(inquiry),
     ...inquiry,
+    fields: storableFields(inquiry.fields) as Inquiry['fields'],
   });
   const fromItem = (item: Record<string, unknown> | undefined): Inquiry | undefined => {
     if (!item || item.entity !== ENTITY.inquiry) return undefined;
