@@ -22,6 +22,8 @@ export interface FuzzTarget<T> {
   name: string;
   input: fc.Arbitrary<T>;
   run(input: T): void | Promise<void>;
+  /** Inputs that once failed: always tried first, so a fixed bug stays fixed. */
+  examples?: T[];
 }
 
 const RUNS = FULL ? 5_000 : 300;
@@ -219,6 +221,14 @@ describe('reliability: fuzzing the parsers and the HTTP router', () => {
     {
       name: 'HTTP router and handlers (functions/http-api)',
       input: httpEvent,
+      examples: [
+        apiEvent('POST', '/api/inquiries/%FF/answered'),
+        ...['{"email":"a@a.aa","extra":-9007199256050298}', '{"email":"a@a.aa","extra":-5e-324}', '{"email":"a@a.aa","constructor":{"a":1},"__proto__":{"b":2}}', `{"email":"a@a.aa","deep":${'['.repeat(40)}${']'.repeat(40)}}`].map(
+          (body) => apiEvent('POST', '/webhooks/acme', { body }),
+        ),
+        apiEvent('POST', '/webhooks/acme', { body: '{"email":"a@a.aa"}', headers: { 'webhook-id': 'x'.repeat(3000) } }),
+        apiEvent('GET', `/api/inquiries/${'x'.repeat(3000)}`, { headers: { authorization: 'Bearer test-token' } }),
+      ],
       async run(event: APIGatewayProxyEventV2) {
         const response = await handler(event);
         statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
@@ -238,7 +248,7 @@ describe('reliability: fuzzing the parsers and the HTTP router', () => {
           runs++;
           await target.run(input);
         }),
-        { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+        { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, examples: (target.examples ?? []).map((e) => [e]) },
       );
       // Let any stray promise settle before judging.
       await new Promise((r) => setImmediate(r));

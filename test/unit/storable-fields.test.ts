@@ -27,6 +27,12 @@ describe('what DynamoDB cannot hold, made storable (found by the reliability fuz
     expect(JSON.parse(level as string)).toBeDefined();
   });
 
+  it('keeps an object with a "constructor" field a map (the SDK would take it for a class instance)', () => {
+    const stored = storableFields({ constructor: { name: 'Set' }, x: 1 });
+    expect(stored).toBeInstanceOf(Map);
+    expect(Object.fromEntries(stored as Map<string, unknown>)).toEqual({ constructor: { name: 'Set' }, x: 1 });
+  });
+
   it('hashes key parts too long for a DynamoDB key, the same way every time', () => {
     const long = 'x'.repeat(3000);
     expect(deliveryKey('acme', 'webhook', `id:${long}`).pk.length).toBeLessThan(200);

@@ -19,5 +19,7 @@ export function storableFields(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return JSON.stringify(value);
   if (Array.isArray(value)) return value.map((item) => storableFields(item, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, storableFields(item, depth + 1)]));
+  const entries = Object.entries(value).map(([key, item]): [string, unknown] => [key, storableFields(item, depth + 1)]);
+  // The SDK tells a map from a class instance by `value.constructor`: a field named "constructor" fools it, a Map does not.
+  return Object.hasOwn(value, 'constructor') ? new Map(entries) : Object.fromEntries(entries);
 }
