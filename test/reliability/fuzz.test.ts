@@ -223,7 +223,7 @@ describe('reliability: fuzzing the parsers and the HTTP router', () => {
       input: httpEvent,
       examples: [
         apiEvent('POST', '/api/inquiries/%FF/answered'),
-        ...['{"email":"a@a.aa","extra":-9007199256050298}', '{"email":"a@a.aa","extra":-5e-324}', '{"email":"a@a.aa","constructor":{"a":1},"__proto__":{"b":2}}', `{"email":"a@a.aa","deep":${'['.repeat(40)}${']'.repeat(40)}}`].map(
+        ...['{"email":"a@a.aa","extra":-9007199256050298}', '{"email":"a@a.aa","extra":-5e-324}', '{"email":"a@a.aa","constructor":{"a":1},"__proto__":{"b":2}}', '{"email":"a@a.aa","":1,"extra":{"":{}}}', `{"email":"a@a.aa","deep":${'['.repeat(40)}${']'.repeat(40)}}`].map(
           (body) => apiEvent('POST', '/webhooks/acme', { body }),
         ),
         apiEvent('POST', '/webhooks/acme', { body: '{"email":"a@a.aa"}', headers: { 'webhook-id': 'x'.repeat(3000) } }),

@@ -27,6 +27,10 @@ describe('what DynamoDB cannot hold, made storable (found by the reliability fuz
     expect(JSON.parse(level as string)).toBeDefined();
   });
 
+  it('names an empty field name "(empty)", at any depth', () => {
+    expect(storableFields({ '': 1, extra: { '': {} } })).toEqual({ '(empty)': 1, extra: { '(empty)': {} } });
+  });
+
   it('keeps an object with a "constructor" field a map (the SDK would take it for a class instance)', () => {
     const stored = storableFields({ constructor: { name: 'Set' }, x: 1 });
     expect(stored).toBeInstanceOf(Map);
