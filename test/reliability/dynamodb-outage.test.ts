@@ -24,7 +24,7 @@ interface Attempt {
  */
 describe('reliability: DynamoDB stopped and restarted during ingest', () => {
   const CLIENTS = size(4, 10);
-  const EVENTS_PER_CLIENT = size(15, 60);
+  const EVENTS_PER_CLIENT = size(10, 60);
   const DOWN_FOR_MS = size(2_000, 5_000);
   let dynamoPort: number;
   let dynamoDir: string;

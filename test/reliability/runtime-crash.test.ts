@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
  * alerts exactly once.
  */
 describe('reliability: the runtime killed and restarted mid-ladder', () => {
-  const INQUIRIES = size(30, 200);
+  const INQUIRIES = size(20, 200);
   const KILLS_PER_RUNG = size(1, 3);
   let dynamo: RunningDynamo;
   let ses: { endpoint: string; stop(): Promise<void> };
