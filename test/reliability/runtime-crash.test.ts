@@ -67,22 +67,28 @@ describe('reliability: the runtime killed and restarted mid-ladder', () => {
     const base = Math.max(...accepted.map((r) => Date.parse(r.body.replyBy))) - 4 * HOUR;
 
     let kills = 0;
+    let killedMidSweep = 0;
     // Each rung: sweeps run, the runtime is killed while one is under way, restarted, and swept again.
     for (const rung of [2, 4, 6]) {
       for (let k = 0; k < KILLS_PER_RUNG; k++) {
         const at = new Date(base + rung * HOUR + (k + 1) * 60_000);
         const before = await storedInquiries(runtime.dynamo);
-        const inFlight = sweepAt(runtime.api, at).catch(() => undefined);
-        // Kill as soon as the sweep has claimed a step for at least one inquiry, before it can have finished.
+        let answered = false;
+        const inFlight = sweepAt(runtime.api, at)
+          .then(() => (answered = true))
+          .catch(() => undefined);
+        // Kill as soon as the sweep has claimed a step for at least one inquiry, before it can have finished (if an
+        // earlier sweep left nothing to claim, it answers and the kill comes after it).
         await waitFor(
           'the sweep to claim a step',
           async () => {
             const now = await storedInquiries(runtime.dynamo);
-            return now.some((i) => before.find((b) => b.id === i.id)?.version !== i.version) ? true : undefined;
+            return answered || now.some((i) => before.find((b) => b.id === i.id)?.version !== i.version) ? true : undefined;
           },
           30_000,
           10,
         );
+        if (!answered) killedMidSweep++;
         await runtime.kill();
         await inFlight;
         kills++;
@@ -115,6 +121,7 @@ describe('reliability: the runtime killed and restarted mid-ladder', () => {
     report('runtime killed mid-ladder', {
       inquiries: INQUIRIES,
       kills,
+      killedMidSweep,
       alertMails: mails.filter((m) => !m.destination.to.some((to) => to.includes('@example.com'))).length,
       stepAlerts: INQUIRIES * 3,
       ...totals,
