@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   const config = loadConfigFile(options.config);
   await assertPortFree(options.port, 'HTTP server', '--port');
-  await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
+  if (!options.sesEndpoint) await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
   await assertPortFree(options.demoPort, 'demo form site', '--demo-port');
   await assertPortFree(options.smtpPort, 'SMTP listener', '--smtp-port');
   if (!options.dynamodbEndpoint) await assertPortFree(options.dynamodbPort, 'DynamoDB Local', '--dynamodb-port');
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     await ensureTable(client, LOCAL_TABLE_NAME);
     client.destroy();
 
-    const ses = await startSesLocal({ port: options.sesPort });
+    const ses = options.sesEndpoint ? { endpoint: options.sesEndpoint, stop: async () => undefined } : await startSesLocal({ port: options.sesPort });
     stops.push(() => ses.stop());
 
     // Local secrets come from the environment; an API token is generated for the session when none is set.

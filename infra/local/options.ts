@@ -14,6 +14,7 @@ export interface LocalOptions {
   smtpPort: number;
   dynamodbPort: number;
   dynamodbEndpoint?: string;
+  sesEndpoint?: string;
   sweepEveryMs: number;
   sweepEvery: string;
   inMemory: boolean;
@@ -29,6 +30,7 @@ const ENV = {
   'smtp-port': 'WATCHDOG_SMTP_PORT',
   'dynamodb-port': 'WATCHDOG_DYNAMODB_PORT',
   'dynamodb-endpoint': 'WATCHDOG_DYNAMODB_ENDPOINT',
+  'ses-endpoint': 'WATCHDOG_SES_ENDPOINT',
   'sweep-every': 'WATCHDOG_SWEEP_EVERY',
   'in-memory': 'WATCHDOG_IN_MEMORY',
   'data-dir': 'WATCHDOG_DATA_DIR',
@@ -43,6 +45,7 @@ export const USAGE = `Usage: npm start -- [options]
   --smtp-port N              SMTP listener for mail to the inbox addresses (default 2525)         [${ENV['smtp-port']}]
   --dynamodb-port N          DynamoDB Local (default 8000)                                         [${ENV['dynamodb-port']}]
   --dynamodb-endpoint URL    use a DynamoDB that is already running instead of starting one       [${ENV['dynamodb-endpoint']}]
+  --ses-endpoint URL         use an SES endpoint that is already running instead of starting one  [${ENV['ses-endpoint']}]
   --sweep-every DURATION     how often the sweeper runs, e.g. 30s, 1m (default 1m)                [${ENV['sweep-every']}]
   --in-memory                keep nothing on disk (default: data persists under --data-dir)       [${ENV['in-memory']}=1]
   --data-dir DIR             where local data lives (default .watchdog)                           [${ENV['data-dir']}]
@@ -68,6 +71,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'smtp-port': { type: 'string' },
         'dynamodb-port': { type: 'string' },
         'dynamodb-endpoint': { type: 'string' },
+        'ses-endpoint': { type: 'string' },
         'sweep-every': { type: 'string' },
         'in-memory': { type: 'boolean' },
         'data-dir': { type: 'string' },
@@ -91,6 +95,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     smtpPort: port(value('smtp-port') ?? '2525', 'smtp-port'),
     dynamodbPort: port(value('dynamodb-port') ?? '8000', 'dynamodb-port'),
     dynamodbEndpoint: value('dynamodb-endpoint'),
+    sesEndpoint: value('ses-endpoint'),
     sweepEveryMs: durationMs(sweep),
     sweepEvery,
     inMemory: parsed['in-memory'] === true || ['1', 'true', 'yes'].includes((env[ENV['in-memory']] ?? '').toLowerCase()),

@@ -75,20 +75,21 @@ export function matchRoute<D>(routes: Array<Route<D>>, request: HttpRequest): { 
     const names: string[] = [];
     const regex = new RegExp(`^${route.pattern.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}/?$`);
     const match = regex.exec(request.path);
-    if (!match) continue;
+    // A segment that is not valid percent-encoding (`%FF`, `%E0%A4%A`) names nothing we serve: no match, a 404.
+    const values = match?.slice(1).map(decodeSegment);
+    if (!values || values.includes(undefined)) continue;
     pathMatched = true;
     if (route.method !== request.method) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, safeDecode(match[i + 1]!)]));
+    const params = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
     return { route, params };
   }
   return pathMatched ? 'method' : undefined;
 }
 
-/** A malformed escape (`%zz`) in a path is the client's fault: keep it as sent (it then matches nothing) instead of throwing. */
-function safeDecode(segment: string): string {
+function decodeSegment(segment: string | undefined): string | undefined {
   try {
-    return decodeURIComponent(segment);
+    return decodeURIComponent(segment ?? '');
   } catch {
-    return segment;
+    return undefined;
   }
 }

@@ -48,6 +48,11 @@ export interface SweepOptions {
 const ALERT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Watchdog-Loop': 'inquiry-watchdog' };
 /** A failed alert is sent again this long after, by a later sweep. */
 const ALERT_RETRY_MS = 60_000;
+/**
+ * A claimed step's alert is owed (recorded with the claim) until its send is confirmed; if the sweep dies in
+ * between, a sweep after this lease sends it. Longer than any sweep's sending takes, so a live one is not doubled.
+ */
+const ALERT_LEASE_MS = 5 * 60_000;
 const SNOOZES: Array<[LinkAction, keyof NonNullable<AlertEntry['links']>]> = [
   ['answer', 'answer'],
   ['snooze-1h', 'snooze1h'],
@@ -126,7 +131,11 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
   const current = inquiry.escalation;
   const position = { nextStep: current.nextStep, nextStepAt: current.nextStepAt ? new Date(current.nextStepAt) : undefined, repeats: current.repeats };
   const firing = stepsToFire(calendar, inbox.escalation, position, receivedAt, replyBy, now);
-  const retry = current.alertRetry && Date.parse(current.alertRetry.at) <= now.getTime() ? current.alertRetry : undefined;
+  const owed = current.alertRetry;
+  const retry = owed && Date.parse(owed.at) <= now.getTime() ? owed : undefined;
+  // Another sweep is sending this inquiry's alert (or will retry it soon): leave the inquiry to it until that settles,
+  // so its mail is neither dropped from the record nor sent twice; anything new fires together with the retry.
+  if (owed && !retry) return;
   if (!firing && !retry) return;
 
   const stamp = now.toISOString();
@@ -160,17 +169,24 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
   }
   if (retry) next = withTimeline(next, { at: stamp, type: 'alert-retried', note: `Sending the alert again to ${retry.recipients.join(', ')}.` });
 
-  const owned = await deps.store.save(inquiry, next);
-  if (!owned) {
-    summary.conflicts++;
-    return;
-  }
-
   const recipients = new Map<string, number[]>();
   for (const index of firing?.steps ?? []) {
     for (const recipient of stepRecipients(inbox.escalation[index]!, inbox)) recipients.set(recipient, [...(recipients.get(recipient) ?? []), index]);
   }
   for (const recipient of retry?.recipients ?? []) recipients.set(recipient, recipients.get(recipient) ?? retry!.steps);
+  // The claim records the mail it owes, so a crash before the send cannot lose it (sendAlerts clears it once sent).
+  if (recipients.size > 0) {
+    next = {
+      ...next,
+      escalation: { ...next.escalation, alertRetry: { recipients: [...recipients.keys()], at: new Date(now.getTime() + ALERT_LEASE_MS).toISOString(), steps: [...new Set([...recipients.values()].flat())] } },
+    };
+  }
+
+  const owned = await deps.store.save(inquiry, next);
+  if (!owned) {
+    summary.conflicts++;
+    return;
+  }
   for (const [recipient, steps] of recipients) alerts.push({ inbox, recipient, inquiry: owned, steps });
   if (firing?.steps.some((index) => inbox.escalation[index]!.updateCustomer) && owned.ack.state !== 'suppressed') holdingUpdates.push(owned);
 
@@ -227,6 +243,7 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
       });
       summary.alertsSent++;
       deps.log.info('alert.sent', { inboxId: inbox.id, inquiries: entries.length, inquiryIds: entries.map((e) => e.inquiry.id) });
+      await Promise.all(group.map((duty) => settleOwedAlert(deps, duty)));
     } catch (error) {
       summary.failures++;
       deps.log.error('alert.failed', { inboxId: inbox.id, inquiryIds: entries.map((e) => e.inquiry.id), error });
@@ -249,6 +266,16 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
       }
     }
   }
+}
+
+/** The alert to this recipient went out: it is no longer owed (a failure here only risks a repeat, never a loss). */
+async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
+  await saveWithRetry(deps, duty.inquiry.id, (current) => {
+    const owed = current.escalation.alertRetry;
+    if (!owed?.recipients.some((r) => r.toLowerCase() === duty.recipient.toLowerCase())) return undefined;
+    const recipients = owed.recipients.filter((r) => r.toLowerCase() !== duty.recipient.toLowerCase());
+    return { ...current, escalation: { ...current.escalation, alertRetry: recipients.length > 0 ? { ...owed, recipients } : undefined } };
+  }).catch((error: unknown) => deps.log.error('alert.settle_failed', { inquiryId: duty.inquiry.id, error }));
 }
 
 /** "We have not forgotten you", threaded under our acknowledgement, with the honest new expectation. */

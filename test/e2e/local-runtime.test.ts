@@ -1,72 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/ports';
+import { runtimeConfig, startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { mailsTo, waitForMails } from '../support/ses-store';
 
 /** `npm start` as a user runs it (through tsx, with flags), driven over HTTP; mail read from the SES endpoint. */
 describe('local runtime (npm start)', () => {
-  let child: ChildProcess;
-  let output = '';
+  let runtime: LocalRuntime;
   let api: string;
   let ses: string;
-  let dynamoPort: number;
+  let output = () => '';
   const dataDir = mkdtempSync(join(tmpdir(), 'watchdog-e2e-'));
 
   async function start(configFile: string): Promise<void> {
-    const [port, sesPort, demoPort] = [await freePort(), await freePort(), await freePort()];
-    dynamoPort = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    ses = `http://127.0.0.1:${sesPort}`;
-    output = '';
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--demo-port', String(demoPort), '--smtp-port', String(await freePort()), '--sweep-every', '1s', '--data-dir', dataDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 45_000;
-    while (!output.includes('Press Ctrl-C to stop.')) {
-      if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    runtime = await startLocalRuntime({ config: configFile, dataDir, sweepEvery: '1s' });
+    ({ api, ses } = runtime);
+    output = runtime.output;
   }
 
-  async function stop(): Promise<number | null> {
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-    child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
-    return code as number | null;
-  }
+  const stop = () => runtime.stop();
+  const dynamoPort = () => Number(new URL(runtime.dynamo).port);
 
   const config = (replyWithin: string) => {
     const file = join(dataDir, `watchdog-${replyWithin}.json`);
-    writeFileSync(
-      file,
-      JSON.stringify({
-        inboxes: [
-          {
-            id: 'acme',
-            name: 'Acme Plumbing',
-            address: 'hello@acme-plumbing.test',
-            from: 'Acme Plumbing <hello@acme-plumbing.test>',
-            team: ['team@acme-plumbing.test'],
-            managers: ['maria@acme-plumbing.test'],
-            timeZone: 'Europe/London',
-            hours: '24/7',
-            replyWithin,
-            escalation: [{ after: '100%', notify: 'managers' }],
-            // The managers' mail is counted here; the morning digest (sent on the same tick) is tested on its own.
-            reports: { daily: false, weekly: false },
-          },
-        ],
-      }),
-    );
+    writeFileSync(file, JSON.stringify(runtimeConfig({ replyWithin })));
     return file;
   };
 
@@ -79,7 +39,7 @@ describe('local runtime (npm start)', () => {
 
   it('stores a webhook once, acknowledges it and alerts the managers when the sweeper timer sees the deadline pass', async () => {
     expect(await (await fetch(`${api}/health`)).json()).toEqual({ status: 'ok' });
-    expect(output).toContain(`POST ${api}/webhooks/acme`);
+    expect(output()).toContain(`POST ${api}/webhooks/acme`);
 
     const post = () =>
       fetch(`${api}/webhooks/acme`, {
@@ -133,11 +93,12 @@ describe('local runtime (npm start)', () => {
       body: JSON.stringify({ email: 'kim@example.com', message: 'Still there after a restart?' }),
     })).json()) as { id: string };
     expect(await stop()).toBe(0);
-    expect(output).toContain('stopped.');
+    expect(output()).toContain('stopped.');
     // The Java process is gone: its port is free again.
-    await expect(freePortIs(dynamoPort)).resolves.toBe(true);
+    await expect(freePortIs(dynamoPort())).resolves.toBe(true);
 
-    await start(config('3s'));
+    // Same ports, flags and data dir.
+    await runtime.start();
     const again = (await (await fetch(`${api}/webhooks/acme`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'webhook-id': 'persist-1' },

@@ -5,6 +5,7 @@ import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
 import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
+import { storableFields } from './storable';
 import {
   ENTITY,
   ackLogKey,
@@ -58,6 +59,7 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
     schemaVersion: SCHEMA_VERSION,
     ...inquiryIndexAttributes(inquiry),
     ...inquiry,
+    fields: storableFields(inquiry.fields) as Inquiry['fields'],
   });
   const fromItem = (item: Record<string, unknown> | undefined): Inquiry | undefined => {
     if (!item || item.entity !== ENTITY.inquiry) return undefined;

@@ -11,14 +11,21 @@ export const SCHEMA_VERSION = 1;
 
 export type Key = { pk: string; sk: string };
 
-export const inquiryKey = (id: string): Key => ({ pk: `INQUIRY#${id}`, sk: 'INQUIRY' });
+/**
+ * Key parts that come from outside (a provider's event id, a Message-ID, an id in a URL) can be longer than
+ * DynamoDB's 2 KB partition key; long ones are stored as their hash, so any input is a valid key (found by fuzzing).
+ */
+const MAX_KEY_PART_BYTES = 512;
+const keyPart = (part: string) => (Buffer.byteLength(part) > MAX_KEY_PART_BYTES ? `sha256:${createHash('sha256').update(part).digest('hex')}` : part);
+
+export const inquiryKey = (id: string): Key => ({ pk: `INQUIRY#${keyPart(id)}`, sk: 'INQUIRY' });
 export const deliveryKey = (inboxId: string, channel: string, deliveryId: string): Key => ({
-  pk: `DELIVERY#${inboxId}#${channel}#${deliveryId}`,
+  pk: `DELIVERY#${inboxId}#${channel}#${keyPart(deliveryId)}`,
   sk: 'DELIVERY',
 });
-export const referenceKey = (reference: string): Key => ({ pk: `REF#${reference.toUpperCase()}`, sk: 'REF' });
+export const referenceKey = (reference: string): Key => ({ pk: `REF#${keyPart(reference.toUpperCase())}`, sk: 'REF' });
 /** RFC 5322 message ids are stored without their angle brackets, so `<a@b>` and `a@b` find the same inquiry. */
-export const messageKey = (messageId: string): Key => ({ pk: `MESSAGE#${messageId.trim().replace(/^<|>$/g, '')}`, sk: 'MESSAGE' });
+export const messageKey = (messageId: string): Key => ({ pk: `MESSAGE#${keyPart(messageId.trim().replace(/^<|>$/g, ''))}`, sk: 'MESSAGE' });
 
 /** One item per recipient mailbox (already normalised by the caller) holding its recent acknowledgements. */
 export const ackLogKey = (address: string): Key => ({ pk: `ACKLOG#${address}`, sk: 'ACKLOG' });
