@@ -9,8 +9,7 @@ import { InboundMail } from './constructs/inbound-mail';
 import { MailSending, mailDomains } from './constructs/mail-sending';
 import { domainOf } from '../shared/messages/addresses';
 import { WatchdogSecrets } from './constructs/secrets';
-import { DigestSchedule } from './constructs/digest-schedule';
-import { SweepSchedule } from './constructs/sweep-schedule';
+import { TickSchedule } from './constructs/tick-schedule';
 import { WatchdogTable } from './constructs/table';
 import { WatchdogFunction } from './constructs/watchdog-function';
 
@@ -32,12 +31,12 @@ export class WatchdogStack extends Stack {
   readonly httpApiFunction: WatchdogFunction;
   readonly sweepFunction: WatchdogFunction;
   readonly httpApi: WatchdogHttpApi;
-  readonly sweepSchedule: SweepSchedule;
+  readonly sweepSchedule: TickSchedule;
   readonly alarms: WatchdogAlarms;
   readonly inboundMail: InboundMail;
   readonly inboundMailFunction: WatchdogFunction;
   readonly reportsFunction: WatchdogFunction;
-  readonly digestSchedule: DigestSchedule;
+  readonly digestSchedule: TickSchedule;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -117,8 +116,22 @@ export class WatchdogStack extends Stack {
     // The functions cannot take the API's URL as an environment variable (the API already depends on them), so it
     // is stored beside the secrets, where they read it at run time for the links in alerts.
     secrets.addSetting('public-url', api.url);
-    const schedule = (this.sweepSchedule = new SweepSchedule(this, 'SweepSchedule', { target: sweep.function }));
-    const digestSchedule = (this.digestSchedule = new DigestSchedule(this, 'DigestSchedule', { target: reports.function }));
+    const schedule = (this.sweepSchedule = new TickSchedule(this, 'SweepSchedule', {
+      target: sweep.function,
+      every: Duration.minutes(1),
+      description: 'Sweeps inquiries whose next check is due',
+      name: 'sweep',
+      staleAfter: Duration.minutes(5),
+    }));
+    const digestSchedule = (this.digestSchedule = new TickSchedule(this, 'DigestSchedule', {
+      target: reports.function,
+      // One fixed rate instead of a cron per inbox: each inbox sends at its own local time (DST included) with no
+      // rule to redeploy when clocks change; a missed tick only makes a digest a little later.
+      every: Duration.minutes(15),
+      description: 'Sends the daily digests and weekly reports that are due (each inbox at its local time)',
+      name: 'reports',
+      staleAfter: Duration.minutes(10),
+    }));
 
     // Operations: the managers of every inbox hear when the watchdog itself is unwell.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));

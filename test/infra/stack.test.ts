@@ -266,7 +266,7 @@ describe('HTTP API', () => {
 
 describe('sweep schedule', () => {
   it('invokes the sweep function every minute, retrying delivery and dead-lettering what cannot be delivered', () => {
-    template.resourceCountIs('AWS::Events::Rule', 2); // the sweep's and the digests' (test/infra/digest-schedule.test.ts)
+    template.resourceCountIs('AWS::Events::Rule', 2); // the sweep's and the digests' (test/infra/digest-schedule.test.ts); both are TickSchedule
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',

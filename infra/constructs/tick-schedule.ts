@@ -1,0 +1,51 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface TickScheduleProps {
+  /** The function each tick invokes (the sweeper, the reports). */
+  readonly target: IFunction;
+  readonly every: Duration;
+  /** What the rule does, for its description. */
+  readonly description: string;
+  /** What the function is called in acknowledgement reasons ("sweep", "reports"). */
+  readonly name: string;
+  /** A queued tick older than this has been superseded by a newer one and is dropped to the dead-letter queue. */
+  readonly staleAfter: Duration;
+}
+
+/**
+ * A fixed-rate EventBridge rule invoking a function, as the sweeper (every minute) and the reports (every 15
+ * minutes) need. The next tick is the retry — the use cases make overlapping ticks harmless — so Lambda's own async
+ * retries are off; a tick that cannot be delivered, or whose run fails, is parked in an encrypted dead-letter queue
+ * (an alarm watches its depth).
+ */
+export class TickSchedule extends Construct {
+  readonly rule: Rule;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: TickScheduleProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason = `This queue is the end of the line: it is the dead-letter queue of the ${props.name} schedule target and the on-failure destination of the ${props.name} function, so a redrive policy of its own would only move parked ticks to another queue nobody reads.`;
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
+
+    this.rule = new Rule(this, 'Rule', { description: props.description, schedule: Schedule.rate(props.every) });
+    this.rule.addTarget(new LambdaFunction(props.target, { deadLetterQueue: this.deadLetterQueue, maxEventAge: Duration.hours(1), retryAttempts: 2 }));
+
+    props.target.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: props.staleAfter, onFailure: new SqsDestination(this.deadLetterQueue) });
+    Validations.of(props.target).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: `Failed asynchronous ${props.name} runs go to an on-failure destination (the ${props.name} dead-letter queue), which records the error with the event; a DeadLetterConfig as well would park every failure twice.`,
+    });
+  }
+}
