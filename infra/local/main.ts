@@ -133,7 +133,7 @@ async function main(): Promise<void> {
         ? [`                    its origin is not in forms.allowedOrigins of "${config.inboxes[0]!.id}": add ${demo.url} there to post from it`]
         : []),
       `  SMTP              ${smtp.url}   (mail for ${config.inboxes.flatMap((i) => [i.address, ...i.aliases]).join(', ')}; raw mail ${options.inMemory ? 'in memory' : `in ${resolve(mailDir)}`})`,
-      `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store)`,
+      `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store${options.sesEndpoint ? '' : ', raw MIME at /raw-store'})`,
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
       `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,
       `  events            GET ${http.url}/_dev/events${options.inMemory ? '' : ` (also ${join(options.dataDir, 'events.jsonl')})`}`,
