@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { freePort } from '../../infra/local/ports';
 import { startSesLocal } from '../../infra/local/ses-local';
+import { ensureChromium } from './chromium';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,9 @@ export default async function setup(project: TestProject) {
   const [dynamo, ses] = await Promise.all([
     freePort().then((port) => startDynamoDbLocal({ port })),
     freePort().then((port) => startSesLocal({ port })),
+    // On a fresh CI machine the browser tests' Chromium comes from apt, once, here: a test hook's timeout would
+    // cut a slow download short. Without root the browser tests report what to install themselves.
+    process.getuid?.() === 0 ? ensureChromium() : undefined,
   ]);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('sesEndpoint', ses.endpoint);
