@@ -1,6 +1,7 @@
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type RunningRuntime } from '../../bench/local-runtime';
+import { runtimeConfig } from '../support/local-runtime';
 import { fixture } from '../support/mail-corpus';
 import { mailsTo, waitForMails } from '../support/ses-store';
 
@@ -9,26 +10,10 @@ describe('npm start: the SMTP listener', () => {
   let runtime: RunningRuntime;
 
   beforeAll(async () => {
+    // The shared runtime config (24/7, a managers' step at the deadline, no digests) with a receiving address the
+    // contact inbox forwards to, the business's public address as an alias, and staff by domain.
     runtime = await startLocalRuntime(
-      {
-        inboxes: [
-          {
-            id: 'acme',
-            name: 'Acme Plumbing',
-            address: 'acme@in.watchdog.test',
-            aliases: ['hello@acme-plumbing.test'],
-            from: 'Acme Plumbing <hello@acme-plumbing.test>',
-            staff: ['@acme-plumbing.test'],
-            managers: ['maria@acme-plumbing.test'],
-            timeZone: 'Europe/London',
-            hours: '24/7',
-            replyWithin: '4h',
-            escalation: [{ after: '100%', notify: 'managers' }],
-            // The managers' mail is counted below: no daily digest on the same tick.
-            reports: { daily: false, weekly: false },
-          },
-        ],
-      },
+      runtimeConfig({ address: 'acme@in.watchdog.test', aliases: ['hello@acme-plumbing.test'], staff: ['@acme-plumbing.test'] }),
       ['--sweep-every', '1h'],
     );
   }, 60_000);
