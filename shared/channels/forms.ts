@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import { ValidationError } from '../domain/errors';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
+import { parseJsonObject, PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
 import { TURNSTILE_FIELD } from './captcha';
 import { buildContent, pickRoles, type FieldMapping, type Role } from './field-mapping';
 import { STAMP_FIELD } from './form-stamp';
@@ -69,13 +69,7 @@ export async function parseFormBody(request: HttpRequest): Promise<FormValues> {
   }
   if (type === 'multipart/form-data') return parseMultipart(request, contentType);
   if (type === 'application/json') {
-    let body: unknown;
-    try {
-      body = JSON.parse(request.body.toString('utf8'));
-    } catch (error) {
-      throw new ValidationError(`Body is not valid JSON: ${(error as Error).message}`);
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('Body must be a JSON object of field names and values');
+    const body = parseJsonObject(request.body, 'Body must be a JSON object of field names and values');
     const values: FormValues = Object.create(null) as FormValues;
     for (const [name, value] of Object.entries(body)) {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') add(values, name, String(value));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../domain/errors';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
+import { parseJsonObject, PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
 import type { InquiryInput } from '../use-cases/receive-inquiry';
 import { buildContent, readPath, ROLES, type FieldMapping, type Role } from './field-mapping';
 
@@ -18,14 +18,7 @@ export function parseJsonBody(request: HttpRequest, limit = WEBHOOK_BODY_LIMIT):
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(`Content-Type must be application/json (got ${contentType.slice(0, 100)})`);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(request.body.toString('utf8'));
-  } catch (error) {
-    throw new ValidationError(`Body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('Body must be a JSON object');
-  return body as Record<string, unknown>;
+  return parseJsonObject(request.body);
 }
 
 /**

@@ -93,3 +93,15 @@ function decodeSegment(segment: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A request body that must be a JSON object; `notAnObject` is the reason given when it parses to anything else. */
+export function parseJsonObject(body: Buffer, notAnObject = 'Body must be a JSON object'): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new ValidationError(`Body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(notAnObject);
+  return value as Record<string, unknown>;
+}
