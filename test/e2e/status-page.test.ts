@@ -1,17 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
-import { freePort } from '../../infra/local/ports';
 import { LOCAL_TABLE_NAME } from '../../infra/local/wiring';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import { dayOf } from '../../shared/reports/periods';
 import { launchBrowser } from '../support/chromium';
+import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { anInquiry } from '../support/inquiries';
 import { waitForMails } from '../support/ses-store';
 
@@ -24,57 +21,25 @@ type InBrowser = {
   document: { documentElement: { scrollWidth: number }; querySelector(selector: string): { textContent: string | null } | null };
 };
 
-/** `npm start` with the given ports and config (and extra environment), once it says it is ready. */
-async function startRuntime(port: number, sesPort: number, dynamoPort: number, config: string, env: Record<string, string> = {}) {
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--config', config, '--port', String(port), '--ses-port', String(sesPort), '--dynamodb-port', String(dynamoPort), '--sweep-every', '1h', '--in-memory'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('Press Ctrl-C to stop.')) {
-    if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { child, output: () => output };
-}
-
-async function stopRuntime(child: ChildProcess | undefined): Promise<void> {
-  if (child && child.exitCode === null) {
-    child.kill('SIGINT');
-    await once(child, 'exit');
-  }
-}
-
-function writeConfig(dir: string): string {
-  const config = join(dir, 'watchdog.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      inboxes: [
-        {
-          id: 'acme',
-          name: 'Acme Plumbing',
-          address: 'hello@acme-plumbing.test',
-          from: 'Acme Plumbing <hello@acme-plumbing.test>',
-          managers: ['maria@acme-plumbing.test'],
-          timeZone: 'Europe/London',
-          hours: '24/7',
-          replyWithin: '4h',
-        },
-      ],
-    }),
-  );
-  return config;
-}
+/** One 24/7 inbox with the defaults (daily digest on), as a small business would start. */
+const STATUS_CONFIG = {
+  inboxes: [
+    {
+      id: 'acme',
+      name: 'Acme Plumbing',
+      address: 'hello@acme-plumbing.test',
+      from: 'Acme Plumbing <hello@acme-plumbing.test>',
+      managers: ['maria@acme-plumbing.test'],
+      timeZone: 'Europe/London',
+      hours: '24/7',
+      replyWithin: '4h',
+    },
+  ],
+};
 
 /** `npm start` as a manager meets it: a seeded inbox, the status page in headless Chromium, desktop and phone. */
 describe('status page in a browser (npm start + headless Chromium)', () => {
-  let child: ChildProcess;
+  let runtime: LocalRuntime;
   let output = '';
   let api: string;
   let ses: string;
@@ -82,18 +47,13 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
   const seeded: Record<string, Inquiry> = {};
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'watchdog-status-e2e-'));
-    const [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
-    api = `http://127.0.0.1:${port}`;
-    ses = `http://127.0.0.1:${sesPort}`;
-    const config = writeConfig(dataDir);
     const browserReady = launchBrowser();
-    const runtime = await startRuntime(port, sesPort, dynamoPort, config);
-    child = runtime.child;
+    runtime = await startLocalRuntime({ config: STATUS_CONFIG, inMemory: true });
+    ({ api, ses } = runtime);
     output = runtime.output();
 
     // Seed through the same store the runtime reads, relative to the real clock (the page counts down live).
-    const store = createDynamoInquiryStore({ client: localDynamoClient(`http://127.0.0.1:${dynamoPort}`), tableName: LOCAL_TABLE_NAME });
+    const store = createDynamoInquiryStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     const today = dayOf(new Date(now), 'Europe/London');
@@ -138,7 +98,7 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stopRuntime(child);
+    await runtime?.stop();
   });
 
   it('shows every open inquiry by deadline with live countdowns, the breached one highlighted, and what was answered today', async () => {
@@ -221,25 +181,22 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
 
 /** Deployed, the page asks for sign-in: the same, locally, with WATCHDOG_STATUS_SIGN_IN=1. */
 describe('status page sign-in in a browser (npm start with WATCHDOG_STATUS_SIGN_IN=1)', () => {
-  let child: ChildProcess | undefined;
+  let runtime: LocalRuntime | undefined;
   let browser: Browser;
-  let port: number;
+  let port: string;
   let ses: string;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'watchdog-signin-e2e-'));
-    let sesPort: number;
-    let dynamoPort: number;
-    [port, sesPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
-    ses = `http://127.0.0.1:${sesPort}`;
     const browserReady = launchBrowser();
-    child = (await startRuntime(port, sesPort, dynamoPort, writeConfig(dataDir), { WATCHDOG_STATUS_SIGN_IN: '1' })).child;
+    runtime = await startLocalRuntime({ config: STATUS_CONFIG, inMemory: true, env: { WATCHDOG_STATUS_SIGN_IN: '1' } });
+    ses = runtime.ses;
+    port = new URL(runtime.api).port;
     browser = await browserReady;
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stopRuntime(child);
+    await runtime?.stop();
   });
 
   it('a manager signs in with the emailed link; opened later from another site, the page still knows them', async () => {
