@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 import { parseMail } from '../shared/channels/email/parse';
 import { tenMegabyteMail, threeHundredRecipientMail } from '../test/support/mail-corpus';
-import { startLocalRuntime } from './local-runtime';
+import { startLocalRuntime } from '../test/support/local-runtime';
 import { median, percentile } from './stats';
 
 export interface ParseFigures {
@@ -63,7 +63,7 @@ const config = {
  * inquiry stored and acknowledged. Lost = accepted by the listener but never acknowledged.
  */
 export async function benchSmtp(levels: number[], messagesPerLevel: number): Promise<SmtpFigures[]> {
-  const runtime = await startLocalRuntime(config, ['--sweep-every', '1h']);
+  const runtime = await startLocalRuntime({ config, inMemory: true, logs: false });
   const figures: SmtpFigures[] = [];
   try {
     for (const connections of levels) {

@@ -1,4 +1,4 @@
-import { startLocalRuntime } from './local-runtime';
+import { startLocalRuntime } from '../test/support/local-runtime';
 import { percentile } from './stats';
 
 export type IngestChannel = 'webhook' | 'form';
@@ -50,7 +50,7 @@ function request(channel: IngestChannel, api: string, key: string): Promise<Resp
  * acknowledgement sent, so the latency measured is the whole path. Lost = accepted but not stored or not acknowledged.
  */
 export async function benchIngest(channel: IngestChannel, levels: number[], requestsPerLevel: number): Promise<IngestFigures[]> {
-  const runtime = await startLocalRuntime(config, ['--sweep-every', '1h']);
+  const runtime = await startLocalRuntime({ config, inMemory: true, logs: false });
   const figures: IngestFigures[] = [];
   try {
     for (const concurrency of levels) {

@@ -5,7 +5,7 @@ import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { LOCAL_TABLE_NAME } from '../../infra/local/wiring';
 import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
 import { signTypeform } from '../../shared/channels/signatures/body-hmac';
-import { startLocalRuntime, type RunningRuntime } from '../../bench/local-runtime';
+import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { launchBrowser } from '../support/chromium';
 import { waitForMails } from '../support/ses-store';
 
@@ -15,13 +15,13 @@ import { waitForMails } from '../support/ses-store';
  * and its acknowledgement in the SES endpoint. Form providers post their documented payloads to the same process.
  */
 describe('demo form in a real browser, and provider webhooks, against the local runtime', () => {
-  let runtime: RunningRuntime;
+  let runtime: LocalRuntime;
   let browser: Browser;
 
   beforeAll(async () => {
     [runtime, browser] = await Promise.all([
-      startLocalRuntime(
-        ({ demo }: { demo: number }) => ({
+      startLocalRuntime({
+        config: ({ demo }: { demo: number }) => ({
           inboxes: [
             {
               id: 'acme',
@@ -36,9 +36,9 @@ describe('demo form in a real browser, and provider webhooks, against the local 
             },
           ],
         }),
-        [],
-        { TYPEFORM_SECRET_ACME: 'typeform-secret', WEBHOOK_SECRET_ACME: '', TALLY_SECRET_ACME: '' },
-      ),
+        inMemory: true,
+        env: { TYPEFORM_SECRET_ACME: 'typeform-secret', WEBHOOK_SECRET_ACME: '', TALLY_SECRET_ACME: '' },
+      }),
       launchBrowser(),
     ]);
   }, 600_000);

@@ -1,21 +1,17 @@
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type RunningRuntime } from '../../bench/local-runtime';
-import { runtimeConfig } from '../support/local-runtime';
+import { runtimeConfig, startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { fixture } from '../support/mail-corpus';
 import { mailsTo, waitForMails } from '../support/ses-store';
 
 /** `npm start` as a process, its SMTP listener driven with an SMTP client (nodemailer), mail read from the SES endpoint. */
 describe('npm start: the SMTP listener', () => {
-  let runtime: RunningRuntime;
+  let runtime: LocalRuntime;
 
   beforeAll(async () => {
     // The shared runtime config (24/7, a managers' step at the deadline, no digests) with a receiving address the
     // contact inbox forwards to, the business's public address as an alias, and staff by domain.
-    runtime = await startLocalRuntime(
-      runtimeConfig({ address: 'acme@in.watchdog.test', aliases: ['hello@acme-plumbing.test'], staff: ['@acme-plumbing.test'] }),
-      ['--sweep-every', '1h'],
-    );
+    runtime = await startLocalRuntime({ config: runtimeConfig({ address: 'acme@in.watchdog.test', aliases: ['hello@acme-plumbing.test'], staff: ['@acme-plumbing.test'] }), inMemory: true });
   }, 60_000);
 
   afterAll(async () => {

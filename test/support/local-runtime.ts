@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { freePort } from '../../infra/local/ports';
 
 export interface LocalRuntimeOptions {
-  /** A config object (written to a file) or the path of a config file. */
-  config: unknown;
+  /** A config object (written to a file), one built from the runtime's ports (a demo form origin), or a file path. */
+  config: unknown | ((ports: { demo: number }) => unknown);
   /** Persistent data dir (DynamoDB Local files, signing key, events); a fresh temp dir unless given; ignored with inMemory. */
   dataDir?: string;
   inMemory?: boolean;
@@ -16,6 +16,8 @@ export interface LocalRuntimeOptions {
   sesEndpoint?: string;
   sweepEvery?: string;
   env?: Record<string, string>;
+  /** False drops the JSON log lines on stdout (benchmarks: reading them costs the runtime CPU); the banner stays. */
+  logs?: boolean;
 }
 
 export interface LocalRuntime {
@@ -24,6 +26,9 @@ export interface LocalRuntime {
   dynamo: string;
   dataDir: string;
   apiToken: string;
+  /** The demo form site (its own origin) and the SMTP listener's port. */
+  demo: string;
+  smtpPort: number;
   /** Everything the process wrote to stdout and stderr since its last start. */
   output(): string;
   /** Starts the process again with the same ports, flags and data dir. */
@@ -41,14 +46,15 @@ export interface LocalRuntime {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'watchdog-runtime-'));
+  const [port, sesPort, dynamoPort, demoPort, smtpPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   let configFile: string;
   if (typeof options.config === 'string') {
     configFile = options.config;
   } else {
+    const config = typeof options.config === 'function' ? (options.config as (ports: { demo: number }) => unknown)({ demo: demoPort }) : options.config;
     configFile = join(mkdtempSync(join(tmpdir(), 'watchdog-config-')), 'watchdog.json');
-    writeFileSync(configFile, JSON.stringify(options.config));
+    writeFileSync(configFile, JSON.stringify(config));
   }
-  const [port, sesPort, dynamoPort, demoPort, smtpPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const apiToken = options.env?.WATCHDOG_API_TOKEN ?? 'runtime-test-token';
   const args = ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--demo-port', String(demoPort), '--smtp-port', String(smtpPort), '--sweep-every', options.sweepEvery ?? '1h'];
   args.push(...(options.sesEndpoint ? ['--ses-endpoint', options.sesEndpoint] : ['--ses-port', String(sesPort)]));
@@ -69,6 +75,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     dynamo: options.dynamodbEndpoint ?? `http://127.0.0.1:${dynamoPort}`,
     dataDir,
     apiToken,
+    demo: `http://127.0.0.1:${demoPort}`,
+    smtpPort,
     output: () => output,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     async start() {
@@ -76,11 +84,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       output = '';
       // Its own process group, so kill() takes DynamoDB Local down with it as a machine crash would.
       child = spawn(process.execPath, args, {
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', options.logs === false ? 'ignore' : 'pipe', 'pipe'],
         detached: true,
         env: { ...process.env, WATCHDOG_API_TOKEN: apiToken, ...options.env },
       });
-      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const deadline = Date.now() + 60_000;
       while (!output.includes('Press Ctrl-C to stop.')) {
