@@ -11,6 +11,8 @@ export const RUNTIME_ENV = {
   configJson: 'WATCHDOG_CONFIG_JSON',
   /** SSM Parameter Store path under which the secrets live (see shared/ports/secrets.ts). */
   secretsPath: 'WATCHDOG_SECRETS_PATH',
+  /** Optional: the one branch of the secrets path a function may read (the mailbox watch reads `mailbox/` only). */
+  secretsScope: 'WATCHDOG_SECRETS_SCOPE',
   /** Optional SES configuration set attached to every mail sent. */
   sesConfigurationSet: 'WATCHDOG_SES_CONFIGURATION_SET',
   /** S3 bucket SES stores received mail in (inbound-mail function only). */

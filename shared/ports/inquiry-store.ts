@@ -1,6 +1,8 @@
 import type { AckLogEntry } from '../domain/ack-caps';
 import type { Inquiry } from '../domain/inquiry';
 import type { MailRecord } from '../domain/mail-record';
+import type { FolderCheckpoint, MailboxHealth } from '../domain/mailbox-watch';
+import type { FolderRole } from './mailbox';
 
 /**
  * The only door to persistence. Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
@@ -25,6 +27,9 @@ import type { MailRecord } from '../domain/mail-record';
  *                                           gsi2 ANSWERED#<inbox> with gsi2sk >= the period's start, kept when
  *                                           receivedAt is inside: an answer never precedes its arrival, so nothing
  *                                           is missed; reads grow with what was answered since the period began
+ * 12. where the mailbox watch of an inbox stands → GetItem MAILBOX#<inbox> / CHECKPOINT#<folder> (UIDVALIDITY + last
+ *                                           UID, never moved backwards within one UIDVALIDITY) and MAILBOX#<inbox> /
+ *                                           HEALTH (last read, the current problem), replaced with a version condition
  * 11. do a job once (digest per inbox and day, single-use sign-in links) → PutItem CLAIM#<name>
  *                                           attribute_not_exists; released (DeleteItem) when the job failed cleanly;
  *                                           expires by TTL
@@ -73,6 +78,13 @@ export interface InquiryStore {
   claimOnce(name: string, expiresAt: Date): Promise<boolean>;
   /** Gives a claim back (the job failed cleanly), so a later attempt may claim it again. */
   releaseClaim(name: string): Promise<void>;
+  getMailboxCheckpoint(inboxId: string, role: FolderRole): Promise<FolderCheckpoint | undefined>;
+  /** Stores a checkpoint unless one further on (same UIDVALIDITY, higher UID) is already stored; true when written. */
+  saveMailboxCheckpoint(checkpoint: FolderCheckpoint): Promise<boolean>;
+  /** The watch's health; `version` 0 when nothing was stored. */
+  getMailboxHealth(inboxId: string): Promise<MailboxHealth>;
+  /** Replaces the health read as `before`; false when someone else changed it first. */
+  saveMailboxHealth(before: MailboxHealth, after: Omit<MailboxHealth, 'version'>): Promise<boolean>;
   /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
   findDue(now: Date): AsyncIterable<Inquiry>;
 }

@@ -27,7 +27,7 @@ export function createAwsDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
     clock: systemClock,
     log,
-    secrets: ssmSecrets({ client: new SSMClient({}), path: requireEnv(RUNTIME_ENV.secretsPath, env) }),
+    secrets: ssmSecrets({ client: new SSMClient({}), path: requireEnv(RUNTIME_ENV.secretsPath, env), scope: env[RUNTIME_ENV.secretsScope] || undefined }),
   };
 }
 

@@ -5,7 +5,7 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Every key format of the table lives here; entity prefixes keep item kinds apart in the one table. */
 
-export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim' } as const;
+export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim', mailboxCheckpoint: 'mailbox-checkpoint', mailboxHealth: 'mailbox-health' } as const;
 /** Bump when an entity's stored shape changes incompatibly, so readers can migrate. */
 export const SCHEMA_VERSION = 1;
 
@@ -33,6 +33,10 @@ export const mailRecordKey = (inboxId: string, key: string): Key => ({ pk: `MAIL
 export const mailLogPartition = (inboxId: string) => `MAILLOG#${inboxId}`;
 /** A one-time job (a digest of an inbox for a day, a used sign-in link). */
 export const claimKey = (name: string): Key => ({ pk: `CLAIM#${name}`, sk: 'CLAIM' });
+
+/** The mailbox watch of an inbox: one checkpoint item per folder (`sent`, `inbox`) and one health item. */
+export const mailboxCheckpointKey = (inboxId: string, role: string): Key => ({ pk: `MAILBOX#${inboxId}`, sk: `CHECKPOINT#${role}` });
+export const mailboxHealthKey = (inboxId: string): Key => ({ pk: `MAILBOX#${inboxId}`, sk: 'HEALTH' });
 
 export const customerPartition = (inboxId: string, email: string) => `CUSTOMER#${inboxId}#${email.trim().toLowerCase()}`;
 export const openPartition = (inboxId: string) => `OPEN#${inboxId}`;

@@ -10,8 +10,10 @@ const CACHE_MS = 5 * 60_000;
  * one call and cached. Parameter Store rather than Secrets Manager: standard parameters cost nothing at rest,
  * which keeps an idle deployment nearly free.
  */
-export function ssmSecrets({ client, path }: { client: SSMClient; path: string }): SecretSource {
+export function ssmSecrets({ client, path, scope }: { client: SSMClient; path: string; scope?: string }): SecretSource {
   const prefix = path.endsWith('/') ? path : `${path}/`;
+  // A function granted only one branch of the path (the mailbox watch: `mailbox/`) reads only that branch.
+  const readPath = scope ? `${prefix}${scope}/` : prefix;
   let cache: { at: number; values: Map<string, string> } | undefined;
 
   async function load(): Promise<Map<string, string>> {
@@ -19,7 +21,7 @@ export function ssmSecrets({ client, path }: { client: SSMClient; path: string }
     let next: string | undefined;
     try {
       do {
-        const page = await client.send(new GetParametersByPathCommand({ Path: prefix, Recursive: true, WithDecryption: true, NextToken: next }));
+        const page = await client.send(new GetParametersByPathCommand({ Path: readPath, Recursive: true, WithDecryption: true, NextToken: next }));
         for (const parameter of page.Parameters ?? []) {
           if (parameter.Name && parameter.Value) values.set(parameter.Name.slice(prefix.length), parameter.Value);
         }

@@ -166,3 +166,15 @@ export function classifyMail(config: WatchdogConfig, mail: ParsedMail, envelope:
   if (verdicts.spam === 'FAIL') return is({ kind: 'quarantined', inbox, reason: 'the SES spam scan marked it as spam' });
   return is({ kind: 'customer', inbox, customer, reason: `from ${customer.address}` });
 }
+
+/**
+ * A message found in the business's own Sent folder. It was sent by the mailbox's owner: the IMAP login itself
+ * authenticates it, so no DKIM or SPF check applies (unlike a staff reply copied to the watchdog by mail). What
+ * remains is to leave out what is not a person's reply: our own mail, auto-replies (a vacation responder's copies),
+ * bounces and bulk mail.
+ */
+export function classifySentMail(config: WatchdogConfig, inbox: InboxConfig, mail: ParsedMail): { kind: 'reply'; reason: string } | { kind: 'ignored'; reason: string } {
+  const robot = ownMailReason(mail, config, inbox) ?? autoReplyReason(mail) ?? bulkReason(mail) ?? bounceReason(mail, { recipients: [] });
+  if (robot) return { kind: 'ignored', reason: `in the Sent folder, but ${robot}` };
+  return { kind: 'reply', reason: `replied from the mailbox (Sent) by ${mail.from?.address ?? 'the mailbox owner'}` };
+}
