@@ -13,18 +13,24 @@ import { ensureAptPackage } from './apt-package';
  */
 export const DOVECOT = '/usr/sbin/dovecot';
 
-export interface Dovecot {
-  host: string;
-  port: number;
+export interface MailUser {
   user: string;
   password: string;
   /** A mail client's session on the user's mailbox (APPEND, CREATE, DELETE as a person's client does them). */
   client(): Promise<ImapFlow>;
   /** Stores a message in a folder exactly as a mail client does after sending (APPEND with \Seen). */
   append(folder: string, raw: string | Buffer): Promise<void>;
+}
+
+export interface Dovecot extends MailUser {
+  host: string;
+  port: number;
+  /** Another throw-away user with a mailbox of its own (and its Sent folder), so tests do not see each other's mail. */
+  newUser(): Promise<MailUser>;
   stop(): Promise<void>;
 }
 
+const USERS = 40;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function uidOf(name: string): { uid: number; gid: number } | undefined {
@@ -48,17 +54,26 @@ export async function startDovecot(options: { sentFolder?: { name: string; speci
   // Dovecot's auth process (an unprivileged user) must be able to reach its users file.
   chmodSync(dir, 0o755);
   const port = await freePort();
-  const user = 'owner@acme.test';
-  const password = `pw-${Math.random().toString(36).slice(2)}`;
   const root = process.getuid?.() === 0;
   // As root, Dovecot's login processes refuse to run as root: they run as the package's unprivileged users, and the
   // mail belongs to the `dovecot` user; otherwise everything runs as the current user.
   const owner = root ? uidOf('dovecot') : { uid: userInfo().uid, gid: userInfo().gid };
   if (!owner) throw new Error('the dovecot user is missing: reinstall dovecot-core');
-  const home = join(dir, 'home');
-  mkdirSync(home, { recursive: true });
-  if (root) chownSync(home, owner.uid, owner.gid);
-  writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}:${owner.uid}:${owner.gid}::${home}\n`);
+  // The users are all written before start: Dovecot notices a changed passwd-file by its mtime in whole seconds, so
+  // a user added within the same second as the last change could be missed.
+  const accounts = Array.from({ length: USERS }, (_, i) => {
+    const home = join(dir, `home-${i + 1}`);
+    mkdirSync(home, { recursive: true });
+    if (root) chownSync(home, owner.uid, owner.gid);
+    return { user: `owner${i + 1}@acme.test`, password: `pw-${Math.random().toString(36).slice(2)}`, home };
+  });
+  writeFileSync(join(dir, 'users'), accounts.map((a) => `${a.user}:{PLAIN}${a.password}:${owner.uid}:${owner.gid}::${a.home}\n`).join(''));
+  let handedOut = 0;
+  const addUser = () => {
+    const account = accounts[handedOut++];
+    if (!account) throw new Error(`the test Dovecot has only ${USERS} users`);
+    return account;
+  };
   const sent = options.sentFolder ?? { name: 'Sent', specialUse: true };
   const config = [
     `base_dir = ${join(dir, 'run')}`,
@@ -69,6 +84,8 @@ export async function startDovecot(options: { sentFolder?: { name: string; speci
     'ssl = no',
     'disable_plaintext_auth = no',
     'auth_mechanisms = plain login',
+    // A wrong password is answered at once (the default waits 2 s, which only slows the tests down).
+    'auth_failure_delay = 0',
     `first_valid_uid = ${Math.min(owner.uid, 100)}`,
     ...(root ? ['default_login_user = dovenull', 'default_internal_user = dovecot', 'default_internal_group = dovecot'] : [`default_login_user = ${userInfo().username}`, `default_internal_user = ${userInfo().username}`]),
     'mail_location = maildir:~/Maildir',
@@ -86,9 +103,8 @@ export async function startDovecot(options: { sentFolder?: { name: string; speci
   execFileSync(DOVECOT, ['-c', configFile], { stdio: 'ignore' });
   const pidFile = join(dir, 'run', 'master.pid');
 
-  const dovecot: Dovecot = {
-    host: '127.0.0.1',
-    port,
+  const mailUser = ({ user, password }: { user: string; password: string; home?: string }): MailUser => {
+    const self: MailUser = {
     user,
     password,
     async client() {
@@ -98,13 +114,31 @@ export async function startDovecot(options: { sentFolder?: { name: string; speci
       return client;
     },
     async append(folder, raw) {
-      const client = await dovecot.client();
+      const client = await self.client();
       try {
         await client.append(folder, typeof raw === 'string' ? Buffer.from(raw.replace(/\r?\n/g, '\r\n')) : raw, ['\\Seen']);
       } finally {
         await client.logout();
       }
     },
+    };
+    return self;
+  };
+  // A new user's Sent folder is created as a mail client's first start does.
+  const newUser = async () => {
+    const created = mailUser(addUser());
+    const client = await created.client();
+    await client.mailboxCreate(sent.name);
+    await client.logout();
+    return created;
+  };
+
+  const first = mailUser(addUser());
+  const dovecot: Dovecot = {
+    ...first,
+    host: '127.0.0.1',
+    port,
+    newUser,
     async stop() {
       if (!existsSync(pidFile)) return rmSync(dir, { recursive: true, force: true });
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -127,7 +161,7 @@ export async function startDovecot(options: { sentFolder?: { name: string; speci
   // The listener is up once a client gets a greeting; the Sent folder is created as a mail client's first start does.
   for (let attempt = 0; ; attempt++) {
     try {
-      const client = await dovecot.client();
+      const client = await first.client();
       await client.mailboxCreate(sent.name);
       await client.logout();
       break;
