@@ -6,6 +6,7 @@ import { WatchdogAlarms } from './constructs/alarms';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
+import { MailboxWatch } from './constructs/mailbox-watch';
 import { MailSending, mailDomains } from './constructs/mail-sending';
 import { domainOf } from '../shared/messages/addresses';
 import { WatchdogSecrets } from './constructs/secrets';
@@ -37,6 +38,8 @@ export class WatchdogStack extends Stack {
   readonly inboundMailFunction: WatchdogFunction;
   readonly reportsFunction: WatchdogFunction;
   readonly digestSchedule: TickSchedule;
+  /** Present when an inbox has a `mailbox` connection. */
+  readonly mailboxWatch?: MailboxWatch;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -144,6 +147,13 @@ export class WatchdogStack extends Stack {
     alarms.watchSesReputation();
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
+
+    // Mailbox watch (IMAP): only when an inbox connects a mailbox.
+    if (config.inboxes.some((inbox) => inbox.mailbox)) {
+      const watch = (this.mailboxWatch = new MailboxWatch(this, 'MailboxWatch', { config, shared, table, mail, events, secrets, alarmTopic: alarms.topic }));
+      alarms.watchErrors('MailboxWatch', watch.fn.function);
+      alarms.watchQueue('MailboxWatchDeadLetter', watch.schedule.deadLetterQueue);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();
