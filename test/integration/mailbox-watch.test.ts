@@ -214,6 +214,9 @@ describe('mailbox watch: logins and connections that fail', () => {
     const notices = (await mailsTo(w.ses, w.inbox.managers[0]!)).filter((m) => m.subject.includes('cannot read the mailbox'));
     expect(notices).toHaveLength(1);
     expect(notices[0]!.body.text).toMatch(/app password/);
+    // The status page says so too.
+    const page = await createHandler(() => ({ ...w.deps, openStatusPage: true }))(apiEvent('GET', '/'));
+    expect((page as { body: string }).body).toMatch(new RegExp(`data-mailbox="problem">Mailbox ${w.owner.replace('.', '\\.')}: cannot be read since .*refused the login`));
 
     // The owner stores the right password: it is tried at once, not after the backoff.
     w.setPassword(w.mailbox.password);
@@ -221,6 +224,8 @@ describe('mailbox watch: logins and connections that fail', () => {
     expect(fixed).toMatchObject({ status: 'read' });
     expect((await w.deps.store.get(inquiry.id))?.status).toBe('answered');
     expect((await w.deps.store.getMailboxHealth('acme')).lastReadAt).toBeDefined();
+    const healed = await createHandler(() => ({ ...w.deps, openStatusPage: true }))(apiEvent('GET', '/'));
+    expect((healed as { body: string }).body).toContain('data-mailbox="ok">Mailbox');
   }, 60_000);
 
   it('a connection dropped in the middle of a FETCH leaves the checkpoint where it was; the next poll reads the rest once', async () => {
