@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { InboxConfig } from '../config/schema';
 import { RetryableError } from '../domain/errors';
 import { CONNECTION_TROUBLE_REPORT_AFTER_MS, loginBackoffMs, type MailboxHealth, type MailboxProblem, type MailboxProblemKind } from '../domain/mailbox-watch';
-import { addressOf, newMessageId } from '../messages/addresses';
 import { renderMailboxProblem, renderMailboxRecovered } from '../messages/mailbox-problem';
+import { mailManagers } from '../messages/manager-notice';
 import type { Deps } from '../ports/deps';
 import { MailboxLoginError, MailboxSecretMissingError, type FolderRole, type MailboxPorts, type MailboxSession } from '../ports/mailbox';
-import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
 import { receiveMail, type MailResult } from './receive-mail';
 import { recordSentReply } from './record-sent-reply';
 
@@ -189,18 +187,8 @@ async function noteRead(deps: Deps, inbox: InboxConfig, health: MailboxHealth): 
 }
 
 async function tellManagers(deps: Deps, inbox: InboxConfig, mail: { subject: string; text: string }): Promise<void> {
-  const escaped = mail.text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   try {
-    await deps.mailer.send({
-      from: inbox.from,
-      to: inbox.managers,
-      replyTo: [addressOf(inbox.from)],
-      subject: mail.subject,
-      text: mail.text,
-      html: `<pre style="white-space:pre-wrap;font-family:inherit">${escaped}</pre>`,
-      messageId: newMessageId('notice', randomUUID(), inbox.from, randomUUID().slice(0, 8)),
-      headers: AUTO_REPLY_HEADERS,
-    });
+    await mailManagers(deps, inbox, mail);
   } catch (error) {
     // The state is saved either way: the status page shows the problem even when this mail could not go out.
     deps.log.error('mailbox.notice-failed', { inboxId: inbox.id, error });
