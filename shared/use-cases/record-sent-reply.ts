@@ -48,7 +48,7 @@ export async function recordSentReply(deps: Deps, inbox: InboxConfig, input: { r
     return { outcome: kept.outcome, reason: kept.reason, inboxId: inbox.id, inquiryId: kept.inquiryId, reference: kept.reference, duplicate: !created };
   };
 
-  const kind = classifySentMail(deps.config, inbox, mail);
+  const kind = classifySentMail(deps.config, mail);
   if (kind.kind === 'ignored') return finish({ ...base, outcome: 'ignored', reason: kind.reason });
 
   const recipients = new Set([...mail.to, ...mail.cc].map((a) => a.address.toLowerCase()).concat(bccOf(mail)));

@@ -31,9 +31,14 @@ afterAll(async () => {
 
 
 /** A watchdog whose inbox is connected to a mailbox of its own on the Dovecot server. */
-async function watchdog(options: { port?: number; password?: string; watchInbox?: boolean } = {}) {
+async function watchdog(options: { port?: number; password?: string; watchInbox?: boolean; sendFromMailbox?: boolean } = {}) {
   const mailbox = await dovecot.newUser();
-  const config = testConfig({ mailbox: { host: '127.0.0.1', port: options.port ?? dovecot.port, tls: false, user: mailbox.user, watchInbox: options.watchInbox ?? false }, staff: ['@acme.test'] });
+  const config = testConfig({
+    mailbox: { host: '127.0.0.1', port: options.port ?? dovecot.port, tls: false, user: mailbox.user, watchInbox: options.watchInbox ?? false },
+    staff: ['@acme.test'],
+    // A small business often sends the acknowledgements from the very address whose mailbox is connected.
+    ...(options.sendFromMailbox ? { from: `Acme Plumbing <${mailbox.user}>` } : {}),
+  });
   const clock = travellingClock('2026-11-23T10:00:00Z');
   const env = await realDeps(config, clock);
   let password = options.password ?? mailbox.password;
@@ -138,6 +143,16 @@ function failingAfter(store: InquiryStore, after: number): InquiryStore {
     },
   });
 }
+
+describe('mailbox watch: the mailbox is also the sending address', () => {
+  it('a reply from the address the acknowledgements come from still counts; only the watchdog\'s markers make mail its own', async () => {
+    const w = await watchdog({ sendFromMailbox: true });
+    const inquiry = await w.webhook(w.customer('same-address'));
+    await w.mailbox.append('Sent', sentMessage({ from: w.owner, to: w.customer('same-address'), subject: 'Re: boiler' }));
+    await w.poll();
+    expect((await w.deps.store.get(inquiry.id))?.status).toBe('answered');
+  }, 30_000);
+});
 
 describe('mailbox watch: restarts, UIDVALIDITY, a deleted Sent folder', () => {
   it('a poll that dies half-way through loses nothing and counts nothing twice when the next one runs', async () => {

@@ -119,11 +119,18 @@ function bulkReason(mail: ParsedMail): string | undefined {
   return undefined;
 }
 
-function ownMailReason(mail: ParsedMail, config: WatchdogConfig, inbox: InboxConfig): string | undefined {
+/** Marks only the watchdog puts on what it sends: its loop header and its own Message-IDs. */
+function ownMarkerReason(mail: ParsedMail, config: WatchdogConfig): string | undefined {
   if (header(mail, 'x-watchdog-loop')) return 'our own mail coming back (X-Watchdog-Loop marker)';
   const ownDomains = new Set(config.inboxes.map((i) => domainOf(i.from)));
   const id = mail.messageId ?? '';
   if (OWN_MESSAGE_ID.test(id) && ownDomains.has(lower(id.split('@').pop()))) return `our own mail coming back (Message-ID ${id})`;
+  return undefined;
+}
+
+function ownMailReason(mail: ParsedMail, config: WatchdogConfig, inbox: InboxConfig): string | undefined {
+  const marked = ownMarkerReason(mail, config);
+  if (marked) return marked;
   const sender = lower(mail.from?.address);
   // A staff address is exempt: a small business may use one address as contact inbox, sender and team mailbox.
   if (sender && config.inboxes.some((i) => lower(i.address) === sender) && !addressMatches(sender, inbox.staff)) return `our own mail coming back (from the watchdog address ${sender})`;
@@ -173,8 +180,10 @@ export function classifyMail(config: WatchdogConfig, mail: ParsedMail, envelope:
  * remains is to leave out what is not a person's reply: our own mail, auto-replies (a vacation responder's copies),
  * bounces and bulk mail.
  */
-export function classifySentMail(config: WatchdogConfig, inbox: InboxConfig, mail: ParsedMail): { kind: 'reply'; reason: string } | { kind: 'ignored'; reason: string } {
-  const robot = ownMailReason(mail, config, inbox) ?? autoReplyReason(mail) ?? bulkReason(mail) ?? bounceReason(mail, { recipients: [] });
+export function classifySentMail(config: WatchdogConfig, mail: ParsedMail): { kind: 'reply'; reason: string } | { kind: 'ignored'; reason: string } {
+  // Not the sender rules of ownMailReason: the business's mailbox address is often the watchdog's sending address too,
+  // and everything in its Sent folder is from it. The watchdog's own mail is told by its markers.
+  const robot = ownMarkerReason(mail, config) ?? autoReplyReason(mail) ?? bulkReason(mail) ?? bounceReason(mail, { recipients: [] });
   if (robot) return { kind: 'ignored', reason: `in the Sent folder, but ${robot}` };
   return { kind: 'reply', reason: `replied from the mailbox (Sent) by ${mail.from?.address ?? 'the mailbox owner'}` };
 }
