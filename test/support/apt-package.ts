@@ -11,8 +11,11 @@ import { join } from 'node:path';
 const STALE_LOCK_MS = 10 * 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function withInstallLock<T>(name: string, work: () => T): Promise<T> {
-  const lock = join(tmpdir(), `inquiry-watchdog-${name}-install.lock`);
+/** One lock for every package: two apt-get runs at once would fight over dpkg's own lock. */
+const LOCK = join(tmpdir(), 'inquiry-watchdog-apt-install.lock');
+
+async function withInstallLock<T>(work: () => T): Promise<T> {
+  const lock = LOCK;
   for (;;) {
     try {
       closeSync(openSync(lock, 'wx'));
@@ -38,7 +41,7 @@ async function withInstallLock<T>(name: string, work: () => T): Promise<T> {
 export async function ensureAptPackage(pkg: string, binary: string): Promise<string> {
   if (existsSync(binary)) return binary;
   if (process.getuid?.() !== 0) throw new Error(`${binary} is missing: install it (sudo apt-get install -y --no-install-recommends ${pkg})`);
-  await withInstallLock(pkg, () => {
+  await withInstallLock(() => {
     if (existsSync(binary)) return;
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update'], { stdio: 'ignore', env });

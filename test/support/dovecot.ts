@@ -13,6 +13,8 @@ import { ensureAptPackage } from './apt-package';
  */
 export const DOVECOT = '/usr/sbin/dovecot';
 
+export const ensureDovecot = (): Promise<string> => ensureAptPackage('dovecot-imapd', DOVECOT);
+
 export interface MailUser {
   user: string;
   password: string;
@@ -49,7 +51,7 @@ function uidOf(name: string): { uid: number; gid: number } | undefined {
  * gone until created again (with a new UIDVALIDITY).
  */
 export async function startDovecot(options: { sentFolder?: { name: string; specialUse: boolean } } = {}): Promise<Dovecot> {
-  await ensureAptPackage('dovecot-imapd', DOVECOT);
+  await ensureDovecot();
   const dir = mkdtempSync(join(tmpdir(), 'watchdog-dovecot-'));
   // Dovecot's auth process (an unprivileged user) must be able to reach its users file.
   chmodSync(dir, 0o755);
