@@ -90,7 +90,7 @@ describe('npm start: the mailbox watch', () => {
     const text = alerts.map((a) => a.body.text ?? '').join('\n');
     expect(text).toContain(customer('waiting'));
     for (const name of ['webhook', 'form', 'email']) expect(text).not.toContain(customer(name));
-  }, 60_000);
+  }, 180_000);
 
   it('restarted between polls, the runtime reads only what is new', async () => {
     ids.later = (await postWebhook(runtime.api, { email: customer('later'), message: 'Gutters' })).body.id;
@@ -104,7 +104,7 @@ describe('npm start: the mailbox watch', () => {
     expect(later.status).toBe('answered');
     expect(answers(later)).toHaveLength(1);
     expect(answers(await inquiry(ids.webhook!))).toHaveLength(1);
-  }, 90_000);
+  }, 180_000);
 
   it('killed in the middle of a poll, it misses nothing and counts nothing twice after the restart', async () => {
     const names = Array.from({ length: 5 }, (_, i) => `crash${i}`);
@@ -119,7 +119,7 @@ describe('npm start: the mailbox watch', () => {
     await client.logout();
     const running = fetch(`${runtime.api}/_dev/mailbox-poll`, { method: 'POST' }).catch(() => undefined);
     // Killed (SIGKILL, DynamoDB Local with it) in the second batch, while the poll is still going.
-    await waitFor('the second batch to be under way', async () => ((await inquiry(ids.crash1!)).status === 'answered' ? true : undefined), 30_000, 20);
+    await waitFor('the second batch to be under way', async () => ((await inquiry(ids.crash1!)).status === 'answered' ? true : undefined), 120_000, 20);
     await runtime.kill();
     await running;
     await runtime.start();
@@ -135,5 +135,5 @@ describe('npm start: the mailbox watch', () => {
     }
     expect((await poll()).folders[0]).toMatchObject({ fetched: 0, recorded: 0 });
     expect(await mailsTo(runtime.ses, customer('stranger'))).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

@@ -124,7 +124,7 @@ describe('mailbox watch: replies in the Sent folder (real Dovecot)', () => {
     const [again] = await w.poll();
     expect(again!.folders[0]).toMatchObject({ fetched: 0, recorded: 0 });
     expect(answeredEntries(await w.deps.store.get(viaWebhook.id))).toHaveLength(1);
-  }, 60_000);
+  }, 180_000);
 });
 
 
@@ -151,7 +151,7 @@ describe('mailbox watch: the mailbox is also the sending address', () => {
     await w.mailbox.append('Sent', sentMessage({ from: w.owner, to: w.customer('same-address'), subject: 'Re: boiler' }));
     await w.poll();
     expect((await w.deps.store.get(inquiry.id))?.status).toBe('answered');
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('mailbox watch: restarts, UIDVALIDITY, a deleted Sent folder', () => {
@@ -181,7 +181,7 @@ describe('mailbox watch: restarts, UIDVALIDITY, a deleted Sent folder', () => {
     const records = (await w.deps.store.listMail('acme', 100)).filter((r) => r.key.startsWith('sent:'));
     expect(records).toHaveLength(60);
     for (const inquiry of inquiries) expect(answeredEntries(await w.deps.store.get(inquiry.id))).toHaveLength(1);
-  }, 90_000);
+  }, 180_000);
 
   it('a deleted Sent folder is reported once; recreated (a new UIDVALIDITY) it is rescanned in a bounded window', async () => {
     const w = await watchdog();
@@ -210,7 +210,7 @@ describe('mailbox watch: restarts, UIDVALIDITY, a deleted Sent folder', () => {
     expect((await w.deps.store.get(inquiry.id))?.status).toBe('answered');
     expect((await w.deps.store.getMailboxHealth('acme')).problem).toBeUndefined();
     expect((await mailsTo(w.ses, w.inbox.managers[0]!)).filter((m) => m.subject.includes('reads the mailbox of'))).toHaveLength(1);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('mailbox watch: logins and connections that fail', () => {
@@ -241,7 +241,7 @@ describe('mailbox watch: logins and connections that fail', () => {
     expect((await w.deps.store.getMailboxHealth('acme')).lastReadAt).toBeDefined();
     const healed = await createHandler(() => ({ ...w.deps, openStatusPage: true }))(apiEvent('GET', '/'));
     expect((healed as { body: string }).body).toContain('data-mailbox="ok">Mailbox');
-  }, 60_000);
+  }, 180_000);
 
   it('a connection dropped in the middle of a FETCH leaves the checkpoint where it was; the next poll reads the rest once', async () => {
     const proxy = await startCuttingProxy({ host: dovecot.host, port: dovecot.port });
@@ -273,7 +273,7 @@ describe('mailbox watch: logins and connections that fail', () => {
     } finally {
       await proxy.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('mailbox watch: INBOX beside forwarding', () => {
@@ -301,5 +301,5 @@ describe('mailbox watch: INBOX beside forwarding', () => {
       expect(await mailsTo(w.ses, address), address).toHaveLength(1);
     }
     expect(forwarded.outcome).toBe('inquiry');
-  }, 60_000);
+  }, 180_000);
 });
