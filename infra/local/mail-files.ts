@@ -15,7 +15,8 @@ export interface MailFile {
   raw: Buffer;
 }
 
-const FROM_LINE = /^From [^\r\n]*\r?\n/;
+/** `From sender date`; never `From:` nor `From  :` (a header with obsolete white space before its colon). */
+const FROM_LINE = /^From [^\s:][^\r\n]*\r?\n/;
 
 function unquote(message: Buffer): Buffer {
   const text = message.toString('latin1');
@@ -27,7 +28,7 @@ export function splitMbox(bytes: Buffer): Buffer[] {
   const text = bytes.toString('latin1');
   if (!FROM_LINE.test(text)) return [bytes];
   const starts: number[] = [];
-  const separator = /(^|\r?\n\r?\n)From [^\r\n]*\r?\n/g;
+  const separator = /(^|\r?\n\r?\n)From [^\s:][^\r\n]*\r?\n/g;
   for (let match = separator.exec(text); match; match = separator.exec(text)) starts.push(match.index + match[1]!.length);
   return starts
     .map((start, i) => {

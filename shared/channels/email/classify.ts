@@ -133,7 +133,8 @@ export function classifyMail(config: WatchdogConfig, mail: ParsedMail, envelope:
   if (robot) return is({ kind: 'ignored', inbox, reason: robot });
 
   const sender = mail.from;
-  if (sender && addressMatches(sender.address, inbox.staff)) return is({ kind: 'staff', inbox, staff: sender, reason: `from staff (${sender.address})` });
+  // Checked before staff: a WordPress site mails from its own domain (wordpress@…), which may be a staff domain.
+  if (sender && addressMatches(sender.address, inbox.staff) && !isPlatformAddress(sender.address)) return is({ kind: 'staff', inbox, staff: sender, reason: `from staff (${sender.address})` });
   if (verdicts.spam === 'FAIL') return is({ kind: 'quarantined', inbox, reason: 'the SES spam scan marked it as spam' });
   const isOwn = (address: string) => inboxAddresses(inbox).includes(address) || addressMatches(address, inbox.staff);
   const form = formNotificationOf(mail, isOwn);

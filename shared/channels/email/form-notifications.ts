@@ -68,7 +68,8 @@ export function fieldsOf(text: string): Record<string, string> {
   let current: string | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\s+$/, '');
-    if (/^-- ?$/.test(line)) break;
+    // The signature line, or the service's own footer, ends the visitor's fields.
+    if (/^-- ?$/.test(line) || (current && /^\s*\(?(unsubscribe|sent (via|from|by) |powered by |manage (your )?(notification|email) |submitted (at|on) \d)/i.test(line))) break;
     const field = /^\s*\*?([A-Za-z][\w '/?()&-]{0,40}?)\*?\s*:\s*(.*)$/.exec(line);
     if (field && !/^https?$/i.test(field[1]!)) {
       current = field[1]!.trim();

@@ -93,7 +93,7 @@ export function bulkReason(mail: ParsedMail): string | undefined {
 }
 
 const AUTO_SUBJECT =
-  /^\s*(\[?auto(matic)?[- ]?(reply|response|answer|antwort|svar)\]?|\[auto generated\]|out of (the )?office|ooo\b|abwesenheit|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|absence du bureau|fuera de la oficina|respuesta autom[áa]tica|risposta automatica|fuori ufficio|afwezig|automatisch antwoord|poza biurem|odpowied[źz] automatyczna|frånvaro|fravær|autosvar|on vacation|vacation reply|away from (the )?office)\b/i;
+  /^\s*(\[?auto(matic)?[- ]?(reply|response|answer|antwort|svar)\]?|\[auto generated\]|out of (the )?office|ooo\b|abwesenheit|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|absence du bureau|fuera de la oficina|respuesta autom[áa]tica|risposta automatica|fuori ufficio|afwezig|automatisch antwoord|poza biurem|odpowied[źz] automatyczna|frånvaro|fravær|autosvar|on vacation|vacation reply|away from (the )?office)(?!\w)/i;
 const AUTO_BODY = /\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away from (the )?office|on (vacation|holiday|annual leave|leave)|out until|back on)|\b(limited|no) access to (my )?e-?mail\b|\bwill (reply|respond) (to your (e-?mail|message) )?(when|as soon as|upon) (i|my) (return|get back)/i;
 const NEWSLETTER_FOOTER = /\byou (are )?(receiv(ed|ing)) this (e-?mail|message|newsletter) because\b|\bto unsubscribe\b|\bunsubscribe from (this|the|our) (list|newsletter|mailing)|click here to unsubscribe|href=["'][^"']*unsubscribe/i;
 const NO_REPLY_TEXT = /\b(please )?do not (reply|respond) to this (e-?mail|message)\b|\bthis (e-?mail|message) (was sent|comes) from an? (unmonitored|notification[- ]only|send[- ]only|no[- ]reply) (e-?mail )?(address|mailbox)/i;
@@ -117,7 +117,9 @@ export function weakRobotReason(mail: ParsedMail): string | undefined {
   if (NEWSLETTER_FOOTER.test(mail.text)) signals.push('a newsletter footer (unsubscribe / "you received this because")');
   const returnPath = (header(mail, 'return-path') ?? '').trim();
   const errorsTo = header(mail, 'errors-to');
-  if ((returnPath && bounceHandling(returnPath)) || errorsTo) signals.push(`a bounce-handling return address (${errorsTo ? 'Errors-To' : `Return-Path ${returnPath.slice(0, 60)}`})`);
+  if (returnPath && bounceHandling(returnPath)) signals.push(`a bounce-handling return address (Return-Path ${returnPath.slice(0, 60)})`);
+  // Errors-To is obsolete; what still sets it is list and bulk software.
+  if (errorsTo) signals.push(`an Errors-To header (${errorsTo.trim().slice(0, 60)})`);
   if (SYSTEM_ACCOUNT.test(localPart(returnPath.replace(/^<|>$/g, '')))) signals.push(`sent by a server account (Return-Path ${returnPath.slice(0, 60)})`);
   const mailer = header(mail, 'x-mailer') ?? '';
   const bulkHeader = [...mail.headers.keys()].find((name) => BULK_HEADER.test(name));
