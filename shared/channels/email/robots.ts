@@ -95,17 +95,20 @@ export function bulkReason(mail: ParsedMail): string | undefined {
 const AUTO_SUBJECT =
   /^\s*(\[?auto(matic)?[- ]?(reply|response|answer|antwort|svar)\]?|\[auto generated\]|out of (the )?office|ooo\b|abwesenheit|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|absence du bureau|fuera de la oficina|respuesta autom[áa]tica|risposta automatica|fuori ufficio|afwezig|automatisch antwoord|poza biurem|odpowied[źz] automatyczna|frånvaro|fravær|autosvar|on vacation|vacation reply|away from (the )?office)(?!\w)/i;
 const AUTO_BODY = /\b(i am|i'm|i will be|i'll be) (currently )?(out of (the )?office|away from (the )?office|on (vacation|holiday|annual leave|leave)|out until|back on)|\b(limited|no) access to (my )?e-?mail\b|\bwill (reply|respond) (to your (e-?mail|message) )?(when|as soon as|upon) (i|my) (return|get back)/i;
-const NEWSLETTER_FOOTER = /\byou (are )?(receiv(ed|ing)) this (e-?mail|message|newsletter) because\b|\bto unsubscribe\b|\bunsubscribe from (this|the|our) (list|newsletter|mailing)|click here to unsubscribe|href=["'][^"']*unsubscribe/i;
+const NEWSLETTER_FOOTER = /\byou (are )?(receiv(ed|ing)) this (e-?mail|message|newsletter) because\b|\b(click|tap|go) (here )?to unsubscribe\b|\bto unsubscribe,? (click|visit|go to|follow)\b|\bunsubscribe from (this|the|our) (list|newsletter|mailing)|click here to unsubscribe|href=["'][^"']*unsubscribe/i;
 const NO_REPLY_TEXT = /\b(please )?do not (reply|respond) to this (e-?mail|message)\b|\bthis (e-?mail|message) (was sent|comes) from an? (unmonitored|notification[- ]only|send[- ]only|no[- ]reply) (e-?mail )?(address|mailbox)/i;
 const ROLE_LOCAL = /^(news|announce(ments)?|marketing|promo(tions)?|mailings?|campaigns?|deals|offers)$/;
 const SYSTEM_ACCOUNT = /^(www-data|apache|nobody|root|daemon|httpd|wwwrun|cron|nginx)$/;
 const BULK_MAILER = /\b(mailer|bulk|campaign|newsletter|phplist|mailchimp|sendgrid|constant ?contact|emailer|mass ?mail|listserv|mailjet|sendinblue|interspire|acumbamail|gfimailer)\b/i;
 const BULK_HEADER = /^x-(campaign|mailing|mailer-sent-by|job|expid|sfmc|mc-user|rpcampaign|listmember|mailgun-tag|sg-eid|ems|quris|msys-api|mid-campaign)/;
 
-/** A VERP or bounce-handling address: `bounce-…@`, `…@bounce.example`, `list-return-12-user=host@`, long tokens. */
+/**
+ * A VERP or bounce-handling address: `bounce-…@`, `…@bounce.example`, `list-return-12-user=host@`, long tokens.
+ * Not SRS (`SRS0=…`): that is what forwarding (the contact inbox's own) writes into a person's mail.
+ */
 function bounceHandling(address: string): boolean {
   const [local = '', host = ''] = lower(address).replace(/^<|>$/g, '').split('@');
-  return /(^|[-_.+])(bounces?|return|verp|bnc|errors?)([-_.+]|$)/.test(local) || /^(bounces?|bnc|return)\d*\./.test(host) || /=/.test(local) || /[0-9a-z]{20,}/.test(local.replace(/[-_.]/g, '')) && /\d/.test(local);
+  return /(^|[-_.+])(bounces?|return|verp|bnc|errors?)([-_.+]|$)/.test(local) || /^(bounces?|bnc|return)\d*\./.test(host) || (/=/.test(local) && !/^srs[01][=+-]/.test(local)) || /[0-9a-z]{20,}/.test(local.replace(/[-_.]/g, '')) && /\d/.test(local);
 }
 
 /** Weak signals, each alone too common in people's mail; two together say robot. */
