@@ -123,13 +123,16 @@ export function weakRobotReason(mail: ParsedMail): string | undefined {
   if (returnPath && bounceHandling(returnPath)) signals.push(`a bounce-handling return address (Return-Path ${returnPath.slice(0, 60)})`);
   // Errors-To is obsolete; what still sets it is list and bulk software.
   if (errorsTo) signals.push(`an Errors-To header (${errorsTo.trim().slice(0, 60)})`);
-  if (SYSTEM_ACCOUNT.test(localPart(returnPath.replace(/^<|>$/g, '')))) signals.push(`sent by a server account (Return-Path ${returnPath.slice(0, 60)})`);
+  const serverAccount = SYSTEM_ACCOUNT.test(localPart(returnPath.replace(/^<|>$/g, '')));
+  if (serverAccount) signals.push(`sent by a server account (Return-Path ${returnPath.slice(0, 60)})`);
   const mailer = header(mail, 'x-mailer') ?? '';
   const bulkHeader = [...mail.headers.keys()].find((name) => BULK_HEADER.test(name));
   if (BULK_MAILER.test(mailer) || bulkHeader) signals.push(`bulk-mailer headers (${bulkHeader ?? `X-Mailer: ${mailer.slice(0, 40)}`})`);
   const role = [mail.from?.address, mail.replyTo?.address].find((a) => a && ROLE_LOCAL.test(localPart(a)));
   if (role || /\bnewsletter\b/i.test(mail.from?.name ?? '')) signals.push(`a mass-mail sender (${role ?? mail.from?.name})`);
   if (!mail.from && header(mail, 'from')) signals.push('a From with a name and no address');
-  if (mail.from && mail.to.length > 0 && mail.to.every((to) => to.address === mail.from!.address)) signals.push('sent to its own sender');
+  // People mail themselves too (tests, BCC to the business): this counts only beside a server account, where it is a
+  // script (a commit hook, a cron job) reporting to its owner.
+  if (serverAccount && mail.from && mail.to.length > 0 && mail.to.every((to) => to.address === mail.from!.address)) signals.push('sent to its own sender');
   return signals.length >= 2 ? `automatic mail (${signals.join(' and ')})` : undefined;
 }
