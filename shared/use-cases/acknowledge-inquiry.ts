@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isPlatformAddress } from '../channels/email/form-notifications';
 import { findInbox } from '../config/inboxes';
 import type { InboxConfig, WatchdogConfig } from '../config/schema';
 import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
@@ -35,6 +36,8 @@ const CAP_ATTEMPTS = 5;
  */
 export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
   if (inquiry.ack.state !== 'pending') return inquiry;
+  const unreachable = unreachableReason(inquiry.customer.email);
+  if (unreachable) return suppressAcknowledgement(deps, inquiry, unreachable);
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const now = deps.clock.now();
   const attempts = inquiry.ack.attempts + 1;
@@ -70,6 +73,13 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
     return releaseClaim(deps, claimed, attempts, error as Error);
   }
   return recordSent(deps, claimed, { attempts, messageId, providerMessageId, linked });
+}
+
+/** Why an address must not get customer mail: none at all, or a form service's own sending address. */
+export function unreachableReason(email: string): string | undefined {
+  if (!email.trim()) return 'there is no customer address to write to';
+  if (isPlatformAddress(email)) return `${email} is a form service's own address, not the visitor's`;
+  return undefined;
 }
 
 /**

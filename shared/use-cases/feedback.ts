@@ -8,7 +8,7 @@ import { withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderFeedbackRequest } from '../messages/feedback-request';
 import type { Deps } from '../ports/deps';
-import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
+import { AUTO_REPLY_HEADERS, unreachableReason } from './acknowledge-inquiry';
 import { getInquiry } from './get-inquiry';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -41,11 +41,10 @@ export async function requestFeedbackIfDue(deps: Deps, inquiry: Inquiry, now: Da
   const feedback = inquiry.feedback!;
   const stamp = now.toISOString();
   const [key, publicUrl] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('public-url')]);
-  if (!key || !publicUrl) {
-    await deps.store.save(
-      inquiry,
-      withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note: 'No feedback request: rating links need the signing-key and public-url settings.' }),
-    );
+  const unreachable = unreachableReason(inquiry.customer.email);
+  if (!key || !publicUrl || unreachable) {
+    const note = unreachable ? `No feedback request: ${unreachable}.` : 'No feedback request: rating links need the signing-key and public-url settings.';
+    await deps.store.save(inquiry, withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note }));
     return false;
   }
   const attempts = (feedback.attempts ?? 0) + 1;

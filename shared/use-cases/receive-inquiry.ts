@@ -9,7 +9,7 @@ import { choosePolicy } from '../domain/policy';
 import { newReference } from '../domain/reference';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
-import { acknowledgeInquiry } from './acknowledge-inquiry';
+import { acknowledgeInquiry, suppressAcknowledgement } from './acknowledge-inquiry';
 import { publishEvents } from './publish';
 
 /**
@@ -30,7 +30,11 @@ const REFERENCE_ATTEMPTS = 5;
 export async function receiveInquiry(
   deps: Deps,
   input: InquiryInput,
-  options: { sameContentWithin?: { key: string; seconds: number } } = {},
+  options: {
+    sameContentWithin?: { key: string; seconds: number };
+    /** Why no acknowledgement can go out (a form notification without the visitor's address): said on the timeline. */
+    withoutAcknowledgement?: string;
+  } = {},
 ): Promise<ReceiveResult> {
   const inbox = findInbox(deps.config, input.inboxId);
   const calendar = calendarOf(inbox);
@@ -73,7 +77,7 @@ export async function receiveInquiry(
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const { created, inquiry } = await deps.store.create({ ...draft, reference: newReference(inbox.id) }, options);
+      const { created, inquiry } = await deps.store.create({ ...draft, reference: newReference(inbox.id) }, options.sameContentWithin ? { sameContentWithin: options.sameContentWithin } : {});
       if (!created) {
         deps.log.info('inquiry.duplicate', { inquiryId: inquiry.id, inboxId: inbox.id, deliveryId: input.deliveryId });
         return { inquiry, duplicate: true };
@@ -89,6 +93,7 @@ export async function receiveInquiry(
           detail: { channel: inquiry.channel, replyBy: inquiry.replyBy, priority: inquiry.priority },
         },
       ]);
+      if (options.withoutAcknowledgement) return { inquiry: await suppressAcknowledgement(deps, inquiry, options.withoutAcknowledgement), duplicate: false };
       return { inquiry: await acknowledgeInquiry(deps, inquiry), duplicate: false };
     } catch (error) {
       if (error instanceof ReferenceTakenError && attempt < REFERENCE_ATTEMPTS) continue;

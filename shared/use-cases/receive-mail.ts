@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from '../channels/email/classify';
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
-import { parseMail, UnparseableMailError, type ParsedMail } from '../channels/email/parse';
+import type { FormNotification } from '../channels/email/form-notifications';
+import { parseMail, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { addressOf, newMessageId } from '../messages/addresses';
@@ -95,8 +96,9 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
       const reason = `${kind.reason}, matched by ${match.by}${changed ? '' : ' (it was already answered)'}`;
       return finish(deps, { ...base, outcome: 'staff-reply', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
     }
-    case 'customer': {
-      const match = await findThread(deps.store, kind.inbox, mail);
+    case 'customer':
+    case 'form': {
+      const match = kind.kind === 'customer' ? await findThread(deps.store, kind.inbox, mail) : undefined;
       if (match) {
         const summary = `${mail.subject ? `"${mail.subject.slice(0, 120)}"` : 'a mail'} by email (matched by ${match.by})`;
         const { reopened } = await recordFollowUp(deps, match.inquiry.id, { summary });
@@ -104,25 +106,42 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
         const reason = `${kind.reason}: a follow-up, matched by ${match.by}; ${reopened ? 'it reopened the answered inquiry' : 'the inquiry is still open, so no new acknowledgement'}`;
         return finish(deps, { ...base, outcome: 'follow-up', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
       }
-      const { inquiry, duplicate } = await receiveInquiry(deps, {
-        inboxId: kind.inbox.id,
-        channel: 'email',
-        deliveryId: base.key,
-        customer: { email: kind.customer.address, ...(kind.customer.name ? { name: headerSafe(kind.customer.name).slice(0, 200) } : {}) },
-        ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}),
-        message: mail.text,
-        ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
-        fields: {
-          rawMail: input.rawRef,
-          ...(mail.attachments.length ? { attachments: mail.attachments } : {}),
-          ...(mail.textTruncated ? { truncated: true } : {}),
-          ...(signals.length ? { signals } : {}),
+      const content = kind.kind === 'form' ? formContent(kind.form, mail) : { customer: kind.customer, subject: mail.subject, message: mail.text };
+      const name = content.customer?.name;
+      const { inquiry, duplicate } = await receiveInquiry(
+        deps,
+        {
+          inboxId: kind.inbox.id,
+          channel: 'email',
+          deliveryId: base.key,
+          // No address: the inquiry is on the clock all the same; only the acknowledgement is impossible.
+          customer: { email: content.customer?.address ?? '', ...(name ? { name: headerSafe(name).slice(0, 200) } : {}) },
+          ...(content.subject ? { subject: headerSafe(content.subject).slice(0, 300) } : {}),
+          message: content.message,
+          ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
+          fields: {
+            rawMail: input.rawRef,
+            ...(kind.kind === 'form' ? { formService: kind.form.platform, formFields: kind.form.fields } : {}),
+            ...(mail.attachments.length ? { attachments: mail.attachments } : {}),
+            ...(mail.textTruncated ? { truncated: true } : {}),
+            ...(signals.length ? { signals } : {}),
+          },
         },
-      });
+        content.customer ? {} : { withoutAcknowledgement: `the ${kind.kind === 'form' ? `${kind.form.platform} notification` : 'mail'} names no visitor address to write to; the inquiry is on the clock all the same` },
+      );
       if (mail.messageId) await deps.store.linkMessageId(mail.messageId, inquiry.id);
       return finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
     }
   }
+}
+
+/** What a form notification's inquiry holds: the visitor's own topic and message, not the platform's wording. */
+function formContent(form: FormNotification, mail: ParsedMail): { customer?: MailAddress; subject?: string; message: string } {
+  return {
+    ...(form.visitor ? { customer: form.visitor } : {}),
+    ...(form.topic ? { subject: form.topic } : {}),
+    message: form.message ?? mail.text,
+  };
 }
 
 async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {

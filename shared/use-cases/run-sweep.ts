@@ -13,7 +13,7 @@ import { renderHoldingUpdate } from '../messages/holding-update';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import type { DomainEvent } from '../ports/event-publisher';
-import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim } from './acknowledge-inquiry';
+import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
 import { requestFeedbackIfDue } from './feedback';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -236,7 +236,7 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
         from: inbox.from,
         to: [recipient],
         // Answering the alert answers the customer — possible only when it is about one customer.
-        ...(single ? { replyTo: [single.customer.email] } : {}),
+        ...(single && !unreachableReason(single.customer.email) ? { replyTo: [single.customer.email] } : {}),
         ...renderEscalationAlert(entries, inbox, now),
         messageId: newMessageId('alert', single?.id ?? 'digest', inbox.from, randomUUID().slice(0, 8)),
         headers: ALERT_HEADERS,
@@ -285,6 +285,13 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
   const expectedBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!);
   const stamp = now.toISOString();
   let entry: { type: string; note: string };
+  const unreachable = unreachableReason(inquiry.customer.email);
+  if (unreachable) {
+    await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note: `No holding update: ${unreachable}.` })).catch((error: unknown) =>
+      deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
+    );
+    return;
+  }
   try {
     await deps.mailer.send({
       from: inbox.from,

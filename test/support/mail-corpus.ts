@@ -62,3 +62,18 @@ export function threeHundredRecipientMail(messageId = `many-${randomUUID()}@mail
     `From: Street Association <street@example.com>\r\nTo: hello@acme-plumbing.test,\r\n ${to}\r\nSubject: Water main on our street\r\nMessage-ID: <${messageId}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe water main on our street burst this morning.\r\n`,
   );
 }
+
+/**
+ * A 3 MB mail of 3,000 enclosed HTML parts after one real text part: the shape that took postal-mime about a
+ * second before the MIME budget (generated, not committed).
+ */
+export function endlessEnclosuresMail(messageId = `endless-${randomUUID()}@example.no`): Buffer {
+  const filler = 'x'.repeat(900);
+  const parts = Array.from({ length: 3000 }, (_, i) => `--inner\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>part ${i} ${filler}</p>\r\n`).join('');
+  return Buffer.from(
+    `From: Ola Nordmann <ola@example.no>\r\nTo: hello@acme-plumbing.test\r\nSubject: Photos of the leak\r\nMessage-ID: <${messageId}>\r\nMIME-Version: 1.0\r\n` +
+      'Content-Type: multipart/mixed; boundary="outer"\r\n\r\n--outer\r\nContent-Type: text/plain\r\n\r\nThe leak is under the sink.\r\n--outer\r\nContent-Type: message/rfc822\r\n\r\n' +
+      'From: ola@example.no\r\nSubject: fwd\r\nContent-Type: multipart/alternative; boundary="inner"\r\n\r\n' +
+      parts,
+  );
+}
