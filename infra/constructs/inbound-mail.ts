@@ -8,7 +8,7 @@ import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
-import { READ_RAW_MAIL_ACTION } from '../../shared/adapters/s3/raw-mail-store';
+import { READ_RAW_MAIL_ACTION } from '../../shared/adapters/s3/actions';
 import { RAW_MAIL_PREFIX, rawMailPrefixOf } from '../../shared/channels/email/inbound-event';
 import type { WatchdogConfig } from '../../shared/config/schema';
 

@@ -3,7 +3,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnConfigurationSet, ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { WatchdogConfig } from '../../shared/config/schema';
-import { SEND_MAIL_ACTION } from '../../shared/adapters/ses/mailer';
+import { SEND_MAIL_ACTION } from '../../shared/adapters/ses/actions';
 import { addressOf, domainOf } from '../../shared/messages/addresses';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parameterName, secretNameOf, secretsRead, stackFolder } from '../../shared/adapters/ssm/parameter-paths';
+import { isInScope, parameterName, secretNameOf, secretsRead, stackFolder } from '../../shared/adapters/ssm/parameter-paths';
 
 const where = { partition: 'aws', region: 'eu-west-1', account: '123456789012' };
 
@@ -23,6 +23,17 @@ describe('Parameter Store paths of the secrets', () => {
     // A signing key at the top would be seen by the HTTP API but never by the sweep: it is not taken for one.
     expect(secretNameOf('/inquiry-watchdog/Staging/signing-key')).toBeUndefined();
     expect(secretNameOf('/other-app/Staging/api-token')).toBeUndefined();
+  });
+
+  it('knows which secrets a scope’s read returns', () => {
+    const all = secretsRead('Prod', 'all', where).path;
+    const signing = secretsRead('Prod', 'signing', where).path;
+    expect(isInScope(all, 'api-token')).toBe(true);
+    expect(isInScope(all, 'signing-key')).toBe(true);
+    expect(isInScope(signing, 'signing-key')).toBe(true);
+    expect(isInScope(signing, 'api-token')).toBe(false);
+    expect(isInScope(signing, 'public-url')).toBe(false);
+    expect(isInScope(secretsRead('Other', 'all', where).path, 'api-token')).toBe(true);
   });
 
   it('keeps two stacks in one account apart, and refuses a name that is not a stack name', () => {

@@ -2,9 +2,6 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { NotFoundError, RetryableError } from '../../domain/errors';
 import type { RawMailStore } from '../../ports/raw-mail-store';
 
-/** The IAM action of the deployed functions' call (PutObject is for the local runtime's file-less twin and tests). */
-export const READ_RAW_MAIL_ACTION = 's3:GetObject';
-
 const RETRYABLE = new Set(['SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'TimeoutError']);
 
 /** The bucket SES's receipt rule writes every message into (first action); references are `s3://bucket/key`. */

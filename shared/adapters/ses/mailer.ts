@@ -4,9 +4,6 @@ import { RetryableError } from '../../domain/errors';
 import { assertHeaderSafe } from '../../messages/header-hygiene';
 import type { Mailer, OutgoingMail } from '../../ports/mailer';
 
-/** The IAM action of the one call this adapter makes. */
-export const SEND_MAIL_ACTION = 'ses:SendRawEmail';
-
 const RETRYABLE = new Set(['Throttling', 'ThrottlingException', 'ServiceUnavailable', 'InternalFailure', 'TimeoutError']);
 
 /** Builds the MIME with nodemailer's composer (SES SendEmail cannot carry our headers) and sends it raw. */

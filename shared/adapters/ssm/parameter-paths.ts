@@ -13,6 +13,9 @@ import type { SecretName } from '../../ports/secrets';
  */
 export const PARAMETER_ROOT = '/inquiry-watchdog/';
 
+/** The IAM action of the one call ./secrets.ts makes. */
+export const READ_SECRETS_ACTION = 'ssm:GetParametersByPath';
+
 /**
  * What a function reads, in one recursive GetParametersByPath call: `all` the stack's whole folder (the HTTP API
  * checks the API token, webhook and Turnstile secrets and signs links and sign-in mail), `signing` only the signing
@@ -45,6 +48,12 @@ export function secretNameOf(fullName: string): SecretName | undefined {
   const [, stackName, rest] = match as unknown as [string, string, string];
   const name = (rest.startsWith(SCOPE_FOLDERS.signing) ? rest.slice(SCOPE_FOLDERS.signing.length) : rest) as SecretName;
   return parameterName(stackName, name) === fullName ? name : undefined;
+}
+
+/** True when a read of `path` (as `secretsRead` builds it) returns `name`: the secret is in that function's scope. */
+export function isInScope(path: string, name: SecretName): boolean {
+  const stackName = /^\/inquiry-watchdog\/([^/]+)\//.exec(path)?.[1];
+  return stackName !== undefined && parameterName(stackName, name).startsWith(path);
 }
 
 export interface SecretsRead {

@@ -1,10 +1,7 @@
 import { GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { RetryableError } from '../../domain/errors';
 import type { SecretName, SecretSource } from '../../ports/secrets';
-import { secretNameOf } from './parameter-paths';
-
-/** The IAM action of the one call this adapter makes. */
-export const READ_SECRETS_ACTION = 'ssm:GetParametersByPath';
+import { isInScope, secretNameOf } from './parameter-paths';
 
 /** Secrets change rarely; re-reading them every few minutes lets a rotation take effect without a deploy. */
 const CACHE_MS = 5 * 60_000;
@@ -39,6 +36,8 @@ export function ssmSecrets({ client, path }: { client: SSMClient; path: string }
 
   return {
     async get(name: SecretName) {
+      // Asking for a secret outside the function's scope is a bug in its access manifest, not an unset secret.
+      if (!isInScope(path, name)) throw new Error(`Secret "${name}" is outside this function's scope (${path}): widen the secrets scope in its access manifest`);
       if (!cache || Date.now() - cache.at > CACHE_MS) cache = { at: Date.now(), values: await load() };
       return cache.values.get(name);
     },
