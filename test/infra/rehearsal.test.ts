@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
@@ -9,7 +9,6 @@ import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry
 import { parameterName } from '../../shared/adapters/ssm/parameter-paths';
 import { createActionToken } from '../../shared/channels/action-links';
 import { signStandardWebhook } from '../../shared/channels/signatures/standard-webhooks';
-import type { Inquiry } from '../../shared/domain/inquiry';
 import type { InquiryStore } from '../../shared/ports/inquiry-store';
 import type { SecretName } from '../../shared/ports/secrets';
 import { apiEvent } from '../support/api-event';
@@ -59,6 +58,7 @@ let template: Template;
 let resolver: Resolver;
 let tableName: string;
 let store: InquiryStore;
+let client: ReturnType<typeof localDynamoClient>;
 const functions = new Map<string, FunctionUnderTest>();
 const recorded = new Map<string, RecordedCall[]>();
 const parameters = new Map<string, string>();
@@ -71,7 +71,7 @@ beforeAll(async () => {
   const tableId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::DynamoDB::Table')![0];
   tableName = `rehearsal-${randomUUID().slice(0, 8)}`;
   resolver = new Resolver(template, { [tableId]: tableName });
-  const client = localDynamoClient(dynamoEndpoint);
+  client = localDynamoClient(dynamoEndpoint);
   await ensureTable(client, tableName);
   store = createDynamoInquiryStore({ client, tableName });
 
@@ -100,6 +100,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => {
+  client?.destroy();
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
   // REHEARSAL_PRINT=1 lists what each function called (function → IAM action → resource), for reviews and notes.
   if (process.env.REHEARSAL_PRINT) {
     const lines = [...recorded].flatMap(([name, calls]) => [...new Set(calls.map((c) => `${name} → ${c.action} → ${c.resource.replace(tableName, '<table>')}`))].sort());
@@ -244,7 +246,7 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       // Arranged so one sweep retries an acknowledgement, fires a ladder step with a holding update, and asks for feedback.
       const pendingAck = anInquiry({ customer: { email: unique('retry'), name: 'Rita Retry' }, receivedAt: minutesAgo(10), replyBy: minutesAgo(-230), ack: { state: 'pending', attempts: 1, retryAt: minutesAgo(1) }, escalation: { nextStep: 0, nextStepAt: minutesAgo(-120), repeats: 0 } });
       const breached = anInquiry({ customer: { email: unique('late'), name: 'Lee Late' }, receivedAt: minutesAgo(250), replyBy: minutesAgo(10), escalation: { nextStep: 1, nextStepAt: minutesAgo(10), repeats: 0 } });
-      const answered = anInquiry({ customer: { email: unique('rated'), name: 'Rae Rated' }, status: 'answered', receivedAt: minutesAgo(2000), answeredAt: minutesAgo(1500), replyBy: minutesAgo(1760), feedback: { state: 'scheduled', dueAt: minutesAgo(5) } } as Partial<Inquiry>);
+      const answered = anInquiry({ customer: { email: unique('rated'), name: 'Rae Rated' }, status: 'answered', receivedAt: minutesAgo(2000), answeredAt: minutesAgo(1500), replyBy: minutesAgo(1760), feedback: { state: 'scheduled', dueAt: minutesAgo(5) } });
       for (const inquiry of [pendingAck, breached, answered]) await store.create(inquiry);
       const scheduled = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: REGION, resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/sweep`], detail: {} };
       const summary = await fn.invoke<Record<string, number>>(scheduled);
