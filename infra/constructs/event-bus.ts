@@ -1,7 +1,7 @@
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../../shared/adapters/eventbridge/event-publisher';
+import { EVENT_SOURCE, PUBLISH_ACTION } from '../../shared/adapters/eventbridge/event-publisher';
 
 export const EVENT_BUS_NAME = 'inquiry-watchdog';
 
@@ -20,13 +20,17 @@ export class WatchdogEventBus extends Construct {
     });
   }
 
-  /** PutEvents on this bus only, and only as the watchdog's own event source, so a function cannot spoof another. */
+  /**
+   * PutEvents on this bus only, and only as the watchdog's own event source, so a function cannot spoof another.
+   * Written to hold whether `events:source` is read as one value or as the set of every entry's source (a batch):
+   * every source must be ours, and there must be one (ForAllValues alone would allow a request without the key).
+   */
   grantPublish(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
-      actions: ['events:PutEvents'],
+      actions: [PUBLISH_ACTION],
       resourceArns: [this.bus.eventBusArn],
-      conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+      conditions: { 'ForAllValues:StringEquals': { 'events:source': [EVENT_SOURCE] }, Null: { 'events:source': 'false' } },
     });
   }
 }

@@ -8,6 +8,7 @@ import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
+import { READ_RAW_MAIL_ACTION } from '../../shared/adapters/s3/actions';
 import { RAW_MAIL_PREFIX, rawMailPrefixOf } from '../../shared/channels/email/inbound-event';
 import type { WatchdogConfig } from '../../shared/config/schema';
 
@@ -128,15 +129,19 @@ export class InboundMail extends Construct {
     }
   }
 
-  /** Lets `fn` read the stored raw mail and feeds it the queue, reporting failures per message. */
-  connect(fn: IFunction, role: IConstruct): void {
-    Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] });
-    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 5 }));
+  /** Lets `fn` read the stored raw mail (received mail only, never the rest of the bucket). */
+  grantReadRawMail(fn: IFunction, role: IConstruct): void {
+    Grant.addToPrincipal({ grantee: fn, actions: [READ_RAW_MAIL_ACTION], resourceArns: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] });
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${RAW_MAIL_PREFIX}*]`,
       reason: 'The function reads received mail, which SES stores under one key per message it names at receipt time; s3:GetObject is granted on the inbound/ prefix of the one mail bucket only.',
     });
+  }
+
+  /** Feeds `fn` the queue, reporting failures per message. */
+  connect(fn: IFunction): void {
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 5 }));
     const queued = 'The function is fed by an SQS queue with a redrive policy: a mail that fails five times moves to the inbound dead-letter queue (alarmed), with the raw mail still in S3; ';
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${queued}a function dead-letter queue applies only to asynchronous invocations, which this function never gets.` });
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaEventSourceMappingDestination', reason: `${queued}Lambda supports on-failure destinations for stream and Kafka sources, not for SQS.` });

@@ -3,6 +3,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnConfigurationSet, ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { WatchdogConfig } from '../../shared/config/schema';
+import { SEND_MAIL_ACTION } from '../../shared/adapters/ses/actions';
 import { addressOf, domainOf } from '../../shared/messages/addresses';
 
 /**
@@ -83,6 +84,6 @@ export class MailSending extends Construct {
 
   grantSendRawEmail(grantee: IGrantable): Grant {
     // SES authorises a send against the identity and, when one is named, the configuration set.
-    return Grant.addToPrincipal({ grantee, actions: ['ses:SendRawEmail'], resourceArns: [...this.identityArns, this.configurationSetArn] });
+    return Grant.addToPrincipal({ grantee, actions: [SEND_MAIL_ACTION], resourceArns: [...this.identityArns, this.configurationSetArn] });
   }
 }

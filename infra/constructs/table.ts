@@ -2,15 +2,8 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { IndexName, ItemAction } from '../../shared/adapters/dynamodb/access';
 import { TABLE_DEFINITION, type IndexDefinition, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition';
-
-export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
-
-/**
- * Item-level DynamoDB actions (BatchGetItem reads the items the KEYS_ONLY indexes point at). TransactWriteItems has no IAM action of its own: each Put/Update/Delete in a
- * transaction is authorised by PutItem/UpdateItem/DeleteItem, each ConditionCheck by ConditionCheckItem.
- */
-export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 const ATTRIBUTE_TYPES = { S: AttributeType.STRING } as const satisfies Record<KeyAttribute['type'], AttributeType>;
 

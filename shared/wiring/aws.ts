@@ -11,6 +11,7 @@ import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
 import { systemClock } from '../ports/clock';
 import type { Deps } from '../ports/deps';
 import { jsonLogger } from '../ports/logger';
+import type { SecretSource } from '../ports/secrets';
 
 /**
  * Composition root on Lambda: the config was validated at synth time and inlined into the bundle (esbuild
@@ -27,7 +28,25 @@ export function createAwsDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
     clock: systemClock,
     log,
-    secrets: ssmSecrets({ client: new SSMClient({}), path: requireEnv(RUNTIME_ENV.secretsPath, env) }),
+    secrets: deployedSecrets(env),
+  };
+}
+
+/**
+ * The secrets a function was given: the API's URL from its environment when the stack put it there, the rest from
+ * the one Parameter Store path it is granted. A function granted none fails loudly on a read, naming the manifest
+ * to change, rather than making a call its role would refuse.
+ */
+function deployedSecrets(env: NodeJS.ProcessEnv): SecretSource {
+  const path = env[RUNTIME_ENV.secretsPath];
+  const parameters = path ? ssmSecrets({ client: new SSMClient({}), path }) : undefined;
+  const publicUrl = env[RUNTIME_ENV.publicUrl];
+  return {
+    async get(name) {
+      if (name === 'public-url' && publicUrl) return publicUrl;
+      if (!parameters) throw new Error(`This function reads no secrets (${RUNTIME_ENV.secretsPath} is not set) but asked for "${name}": add a secrets scope to its access manifest`);
+      return parameters.get(name);
+    },
   };
 }
 

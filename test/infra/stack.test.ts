@@ -12,6 +12,12 @@ import { EVENT_BUS_NAME } from '../../infra/constructs/event-bus';
 import { ROUTES, THROTTLE } from '../../infra/constructs/http-api';
 import { watchdogBundling } from '../../infra/constructs/watchdog-function';
 import type { WatchdogStack } from '../../infra/stack';
+import type { WatchdogFunction } from '../../infra/constructs/watchdog-function';
+import { storeAccess } from '../../shared/adapters/dynamodb/access';
+import { httpApiAccess } from '../../functions/http-api.access';
+import { inboundMailAccess } from '../../functions/inbound-mail.access';
+import { reportsAccess } from '../../functions/reports.access';
+import { sweepAccess } from '../../functions/sweep.access';
 import { EVENT_SOURCE } from '../../shared/adapters/eventbridge/event-publisher';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition';
 import { loadConfigFile } from '../../shared/config/load';
@@ -149,10 +155,10 @@ describe('functions', () => {
         MemorySize: 256,
         TracingConfig: { Mode: 'Active' },
         Environment: {
-          Variables: Match.exact({
+          // Secrets path and public URL only where the function's access manifest asks (see the IAM tests).
+          Variables: Match.objectLike({
             [RUNTIME_ENV.tableName]: { Ref: idOf(stack.table.table) },
             [RUNTIME_ENV.eventBusName]: { Ref: idOf(stack.events.bus) },
-            [RUNTIME_ENV.secretsPath]: stack.secrets.path,
             [RUNTIME_ENV.sesConfigurationSet]: { Ref: stack.getLogicalId(stack.mail.configurationSet) },
             NODE_OPTIONS: '--enable-source-maps',
           }),
@@ -364,48 +370,75 @@ describe('IAM least privilege', () => {
     for (const roleId of Object.values(roles())) {
       const statement = statementFor(roleId, 'events:PutEvents');
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.events.bus), 'Arn'] });
-      expect(statement.Condition).toEqual({ StringEquals: { 'events:source': EVENT_SOURCE } });
+      // Holds whether events:source is read as one value or as a batch's set (test/infra/rehearsal.test.ts proves it).
+      expect(statement.Condition).toEqual({ 'ForAllValues:StringEquals': { 'events:source': [EVENT_SOURCE] }, Null: { 'events:source': 'false' } });
     }
   });
 
-  it('stores the API URL beside the secrets, where the functions read it for links in alerts', () => {
+  it('stores the API URL beside the http-api function’s secrets, and gives it to the others in their environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [idOf(stack.sweepFunction.role), 'Arn'] },
+      Environment: { Variables: Match.objectLike({ [RUNTIME_ENV.publicUrl]: { 'Fn::GetAtt': [idOf(stack.httpApi.api), 'ApiEndpoint'] } }) },
+    });
     template.hasResourceProperties('AWS::SSM::Parameter', {
-      Name: `${stack.secrets.path}/public-url`,
+      Name: stack.secrets.parameterName('public-url'),
       Type: 'String',
       Value: { 'Fn::GetAtt': [idOf(stack.httpApi.api), 'ApiEndpoint'] },
     });
   });
 
-  it('lets both functions read only the secrets under the stack’s own Parameter Store path', () => {
-    for (const roleId of Object.values(roles())) {
-      const statement = statementFor(roleId, 'ssm:GetParametersByPath');
-      expect(asArray(statement.Action)).toEqual(['ssm:GetParametersByPath']);
-      expect(asArray(statement.Resource)).toHaveLength(1);
-      expect(JSON.stringify(statement.Resource)).toMatch(new RegExp(`:parameter${stack.secrets.path}"\\]`));
-      expect(statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('ssm:'))).toEqual(['ssm:GetParametersByPath']);
+  /** The function's environment variable and its grant: the same path, the one it requests and the one allowed. */
+  const secretsOf = (fn: WatchdogFunction) => {
+    const resource = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, r]) => JSON.stringify(r.Properties.Role).includes(idOf(fn.role)))![1];
+    const path = (resource.Properties.Environment.Variables as Record<string, unknown>)[RUNTIME_ENV.secretsPath];
+    const statements = statementsOf(idOf(fn.role)).filter((s) => asArray(s.Action).some((a) => a.startsWith('ssm:')));
+    return { path, statements };
+  };
+
+  it('lets each function read only its own scope of the secrets, at exactly the path it requests', () => {
+    const expected = new Map([
+      [stack.httpApiFunction, stack.secrets.path],
+      [stack.sweepFunction, `${stack.secrets.path}signing/`],
+      [stack.inboundMailFunction, undefined],
+      [stack.reportsFunction, undefined],
+    ]);
+    for (const [fn, path] of expected) {
+      const { path: requested, statements } = secretsOf(fn);
+      expect(requested).toBe(path);
+      if (path === undefined) {
+        expect(statements).toEqual([]);
+        continue;
+      }
+      expect(path.endsWith('/')).toBe(true);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]!.Action).toBe('ssm:GetParametersByPath');
+      // GetParametersByPath is authorised against the path as requested: the ARN ends with it, trailing slash included.
+      const parts = (statements[0]!.Resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      expect(parts.at(-1)).toBe(`:parameter${path}`);
     }
   });
 
-  it('gives the http-api function item read/write on the table and Query on the indexes it reads', () => {
-    const { httpApi } = roles();
-    const items = statementFor(httpApi, 'dynamodb:PutItem');
-    expect(asArray(items.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(items.Resource).toEqual(tableArn());
-    expect(asArray(statementFor(httpApi, 'dynamodb:Query').Resource)).toEqual([indexArn('gsi1'), indexArn('gsi2')]);
+  it('grants each function the DynamoDB actions and indexes its access manifest’s store operations need', () => {
+    for (const [fn, access] of [
+      [stack.httpApiFunction, httpApiAccess],
+      [stack.sweepFunction, sweepAccess],
+      [stack.inboundMailFunction, inboundMailAccess],
+      [stack.reportsFunction, reportsAccess],
+    ] as const) {
+      const { items, indexes } = storeAccess(access.store);
+      const roleId = idOf(fn.role);
+      expect(asArray(statementFor(roleId, 'dynamodb:PutItem').Action).sort()).toEqual(items.map((a) => `dynamodb:${a}`));
+      expect(statementFor(roleId, 'dynamodb:PutItem').Resource).toEqual(tableArn());
+      expect(asArray(statementFor(roleId, 'dynamodb:Query').Resource)).toEqual(indexes.map(indexArn));
+    }
+    // The sweep's acknowledgement retry reads the customer's history (gsi1), besides what is due.
+    expect(storeAccess(sweepAccess.store).indexes).toEqual(['due', 'gsi1']);
   });
 
-  it('gives the sweep function item read/write on the table and Query on the due index only', () => {
-    const { sweep } = roles();
-    const items = statementFor(sweep, 'dynamodb:PutItem');
-    expect(asArray(items.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(items.Resource).toEqual(tableArn());
-    expect(asArray(statementFor(sweep, 'dynamodb:Query').Resource)).toEqual([indexArn('due')]);
-  });
-
-  it('grants no DynamoDB action beyond those', () => {
+  it('grants no DynamoDB action the store never issues', () => {
     for (const roleId of Object.values(roles())) {
       const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
-      for (const action of actions) expect(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']).toContain(action);
+      for (const action of actions) expect(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query']).toContain(action);
     }
   });
 });
@@ -549,15 +582,15 @@ describe('digest schedule and reports function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 60, Role: { 'Fn::GetAtt': [idOf(stack.reportsFunction.role), 'Arn'] } });
   });
 
-  it('lets the reports function claim sends, query the gsi2 index, send as the configured senders and read its secrets — nothing else', () => {
+  it('lets the reports function claim sends, query the gsi2 index and send as the configured senders — nothing else', () => {
     const roleId = idOf(stack.reportsFunction.role);
     const items = statementFor(roleId, 'dynamodb:PutItem');
     expect(asArray(items.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem']);
     expect(items.Resource).toEqual(tableArn());
     expect(asArray(statementFor(roleId, 'dynamodb:Query').Resource)).toEqual([indexArn('gsi2')]);
     expect(asArray(statementFor(roleId, 'ses:SendRawEmail').Action)).toEqual(['ses:SendRawEmail']);
-    expect(asArray(statementFor(roleId, 'ssm:GetParametersByPath').Action)).toEqual(['ssm:GetParametersByPath']);
     const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action));
-    expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
+    // The links in its mail need only the API's URL, which it has in its environment: no secrets.
+    expect(actions.filter((a) => a.startsWith('events:') || a.startsWith('ssm:'))).toEqual([]);
   });
 });

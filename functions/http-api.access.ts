@@ -1,0 +1,17 @@
+import type { FunctionAccess } from '../shared/wiring/function-access';
+
+/** Forms, webhooks, API, one-click links, sign-in and the status page (see ./http-api.ts and its routes). */
+export const httpApiAccess: FunctionAccess = {
+  store: [
+    // receive-inquiry and its acknowledgement
+    'create', 'get', 'save', 'linkMessageId', 'customerHistory', 'getAckLog', 'saveAckLog',
+    // the API, one-click links and ratings
+    'getByReference', 'listMail',
+    // the status page, its CSV export and single-use sign-in links
+    'listOpen', 'listAnswered', 'listReceived', 'claimOnce',
+  ],
+  sendsMail: true,
+  publishesEvents: true,
+  // API token, webhook and Turnstile secrets, the signing key, and the public URL (stored beside them).
+  secrets: 'all',
+};
