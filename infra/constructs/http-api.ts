@@ -122,21 +122,19 @@ export class WatchdogHttpApi extends Construct {
       reason:
         'Invoked only synchronously, by this API: a failure goes back to the caller (webhook senders retry), so there is no asynchronous event to dead-letter.',
     });
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of ROUTES) {
       for (const created of this.api.addRoutes({ path: route.path, methods: [route.method], integration })) {
         Validations.of(created).acknowledge({ id: 'AwsSolutions-APIG4', reason: route.authorization });
+        if (!route.throttle) continue;
+        routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit };
+        // API Gateway refuses a stage whose RouteSettings name a route that does not exist yet ("Unable to find
+        // Route by key"), and nothing else tells CloudFormation to create the route first.
+        this.stage.node.addDependency(created);
       }
     }
     // Per-route limits below the stage default: HTTP APIs throttle per route key (WAF cannot attach to an HTTP API).
-    (this.stage.node.defaultChild as CfnStage).addPropertyOverride(
-      'RouteSettings',
-      Object.fromEntries(
-        ROUTES.filter((route) => route.throttle).map((route) => [
-          `${route.method} ${route.path}`,
-          { ThrottlingRateLimit: route.throttle!.rateLimit, ThrottlingBurstLimit: route.throttle!.burstLimit },
-        ]),
-      ),
-    );
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
   }
 
   /** The invoke URL of the default stage, without a trailing slash. */
