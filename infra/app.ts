@@ -4,9 +4,10 @@ import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadConfigFile } from '../shared/config/load';
 import { ConfigError } from '../shared/domain/errors';
+import { DEFAULT_STACK_NAME } from './constructs/event-bus';
 import { WatchdogStack } from './stack';
 
-export const STACK_ID = 'InquiryWatchdog';
+export const STACK_ID = DEFAULT_STACK_NAME;
 
 /** The bundled demo config, used when neither `-c config=FILE` nor WATCHDOG_CONFIG names one. */
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/demo.json', import.meta.url));
@@ -24,7 +25,9 @@ export function buildApp(props: AppProps = {}): { app: App; stack: WatchdogStack
 
   // `-c sesIdentities=existing` when the mail domains are already verified in SES (the stack cannot adopt them).
   const createSesIdentities = app.node.tryGetContext('sesIdentities') !== 'existing';
-  const stack = new WatchdogStack(app, STACK_ID, { config, createSesIdentities });
+  // `-c stackName=InquiryWatchdog-staging` deploys a second, independent copy in the same account and region.
+  const stackName = app.node.tryGetContext('stackName') as string | undefined;
+  const stack = new WatchdogStack(app, STACK_ID, { config, createSesIdentities, ...(stackName ? { stackName } : {}) });
   Tags.of(app).add('app', 'inquiry-watchdog');
   Validations.of(app).addPlugins(
     // Either pack's flag copies every acknowledgement (with its reason) into the template metadata: set it once.

@@ -80,7 +80,9 @@ export class WatchdogStack extends Stack {
     // Email channel: SES stores each mail in S3 first; the queue feeds the inbound-mail function.
     // `-c activateReceiptRuleSet=false` leaves the region's active rule set alone (activate ours by hand).
     const activate = this.node.tryGetContext('activateReceiptRuleSet') as boolean | string | undefined;
-    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', { config, activateRuleSet: activate !== false && activate !== 'false' }));
+    // `-c inboundTls=optional` also accepts mail delivered without TLS (see InboundMailProps.requireTls).
+    const requireTls = this.node.tryGetContext('inboundTls') !== 'optional';
+    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', { config, activateRuleSet: activate !== false && activate !== 'false', requireTls }));
     const inboundFn = (this.inboundMailFunction = new WatchdogFunction(this, 'InboundMailFunction', {
       ...shared,
       entry: 'functions/inbound-mail.ts',

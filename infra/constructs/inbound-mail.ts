@@ -1,10 +1,9 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { ReceiptRuleSet, TlsPolicy } from 'aws-cdk-lib/aws-ses';
-import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { ReceiptRuleSet, TlsPolicy, type IReceiptRuleAction } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
@@ -17,6 +16,12 @@ export interface InboundMailProps {
   readonly keepRawMailDays?: number;
   /** Make this stack's receipt rule set the active one (a region has only one). @default true */
   readonly activateRuleSet?: boolean;
+  /**
+   * Refuse (bounce) mail not delivered over TLS. @default true — the watchdog's addresses are reached by
+   * forwarding from the business's mailbox provider and by staff copies, both from providers that deliver over TLS;
+   * requiring it means a customer's message is never accepted in clear text. False accepts plain-text delivery too.
+   */
+  readonly requireTls?: boolean;
 }
 
 /**
@@ -36,10 +41,12 @@ export class InboundMail extends Construct {
   constructor(scope: Construct, id: string, props: InboundMailProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    // A fixed name lets the queue policy name the bucket without a reference cycle (the bucket's notification
-    // configuration references the queue, whose policy must exist first).
-    // The stack name keeps two deployments (staging, production) in one account and region apart.
-    const bucketName = `${stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 20)}-mail-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+    // A name known before the bucket exists lets the queue policy name it without a reference cycle (the bucket's
+    // notification configuration references the queue, whose policy must exist first). It ends in the id CloudFormation
+    // gave this stack (the UUID at the end of AWS::StackId), so it is unique to this one deployment: staging and
+    // production in one account never meet, and a redeploy after a teardown (which keeps the old bucket and its mail)
+    // or after a failed first create gets a fresh bucket instead of failing with "already exists".
+    const bucketName = Fn.join('', ['inquiry-watchdog-mail-', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
     const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
@@ -70,8 +77,9 @@ export class InboundMail extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ id: 'expire-raw-mail', prefix: RAW_MAIL_PREFIX, expiration: Duration.days(props.keepRawMailDays ?? 90) }],
-      // Received mail is the business's record: it outlives the stack (until the lifecycle rule expires it).
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Received mail is the business's record: it outlives the stack (until the lifecycle rule expires it). Not on a
+      // failed create, though: CloudFormation would keep the empty bucket and the retry would trip over it.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
       queueConfigurations: [
@@ -87,14 +95,36 @@ export class InboundMail extends Construct {
     this.ruleSet = new ReceiptRuleSet(this, 'RuleSet');
     let previous;
     for (const inbox of props.config.inboxes) {
+      // Named for the inbox (ids are valid rule names), so the bucket policy can name the rule without a cycle.
+      const ruleName = inbox.id;
+      const prefix = rawMailPrefixOf(inbox.id);
+      // Only this rule of this rule set may write, and only under its inbox's prefix: another rule set in the
+      // account cannot drop mail into an inbox.
+      this.bucket.addToResourcePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          principals: [new ServicePrincipal('ses.amazonaws.com')],
+          resources: [this.bucket.arnForObjects(`${prefix}*`)],
+          conditions: {
+            StringEquals: {
+              'aws:SourceAccount': Aws.ACCOUNT_ID,
+              'aws:SourceArn': stack.formatArn({ service: 'ses', resource: 'receipt-rule-set', resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/${ruleName}` }),
+            },
+          },
+        }),
+      );
+      const store: IReceiptRuleAction = { bind: () => ({ s3Action: { bucketName: this.bucket.bucketName, objectKeyPrefix: prefix } }) };
       previous = this.ruleSet.addRule(`Inbox-${inbox.id}`, {
+        receiptRuleName: ruleName,
         recipients: [inbox.address],
         // Spam and virus verdicts are recorded; mail is never dropped here (forwarding breaks SPF/DMARC).
         scanEnabled: true,
-        tlsPolicy: TlsPolicy.OPTIONAL,
-        actions: [new S3Action({ bucket: this.bucket, objectKeyPrefix: rawMailPrefixOf(inbox.id) })],
+        tlsPolicy: (props.requireTls ?? true) ? TlsPolicy.REQUIRE : TlsPolicy.OPTIONAL,
+        actions: [store],
         ...(previous ? { after: previous } : {}),
       });
+      // SES checks that it may write to the bucket when the rule is created.
+      previous.node.addDependency(this.bucket.policy!);
     }
 
     if (props.activateRuleSet ?? true) {

@@ -47,6 +47,12 @@ describe('SES receipt', () => {
     expect(JSON.stringify(resource!.Properties.Delete)).toContain('setActiveReceiptRuleSet');
   });
 
+  it('refuses mail not delivered over TLS, unless -c inboundTls=optional', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: Match.objectLike({ TlsPolicy: 'Require' }) });
+    const lenient = Template.fromStack(synthesize({ inboundTls: 'optional' }).stack);
+    lenient.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: Match.objectLike({ TlsPolicy: 'Optional' }) });
+  });
+
   it('leaves the active rule set alone with -c activateReceiptRuleSet=false', () => {
     const quiet = Template.fromStack(synthesize({ activateReceiptRuleSet: 'false' }).stack);
     quiet.resourceCountIs('Custom::AWS', 0);
@@ -67,19 +73,31 @@ describe('raw mail bucket', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LifecycleConfiguration: { Rules: [{ Id: 'expire-raw-mail', Prefix: 'inbound/', ExpirationInDays: 90, Status: 'Enabled' }] },
     });
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
-    // Named after the stack, so a second deployment in the same account and region gets its own bucket.
-    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['inquirywatchdog-mail-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } });
+    // Kept on teardown, not after a failed create (test/infra/physical-names.test.ts).
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'RetainExceptOnCreate' });
+    // Named after this stack's own id, so every deployment (staging, production, a redeploy) gets its own bucket.
+    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: { 'Fn::Join': ['', ['inquiry-watchdog-mail-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] } });
   });
 
-  it('admits only TLS, and only SES of this account writing under inbound/', () => {
+  it('admits only TLS, and only the inbox’s own receipt rule writing under its prefix', () => {
     const policy = Object.values(template.findResources('AWS::S3::BucketPolicy'))[0]!;
     const statements = policy.Properties.PolicyDocument.Statement as Statement[];
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const allow = statements.filter((s) => s.Effect === 'Allow');
     expect(allow).toHaveLength(1);
-    expect(allow[0]).toMatchObject({ Action: 's3:PutObject', Principal: { Service: 'ses.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+    const ruleSet = stack.getLogicalId(stack.inboundMail.ruleSet.node.defaultChild as CfnElement);
+    expect(allow[0]).toMatchObject({
+      Action: 's3:PutObject',
+      Principal: { Service: 'ses.amazonaws.com' },
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+          'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':receipt-rule-set/', { Ref: ruleSet }, ':receipt-rule/acme']] },
+        },
+      },
+    });
     expect(JSON.stringify(allow[0]!.Resource)).toContain('/inbound/acme/*');
+    template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: Match.objectLike({ Name: 'acme' }) });
   });
 
   it('announces each stored mail to the inbound queue, which only this bucket may send to', () => {

@@ -124,11 +124,12 @@ describe('table', () => {
     expect(table.Properties.AttributeDefinitions).toHaveLength(attributes.length);
   });
 
-  it('is on demand, point-in-time recoverable and retained when the stack goes', () => {
+  it('is on demand, point-in-time recoverable, protected from deletion and retained when the stack goes', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       }),
       DeletionPolicy: 'Retain',
