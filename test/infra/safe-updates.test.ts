@@ -58,7 +58,8 @@ function unsafeChanges(old: CfnTemplate, next: CfnTemplate, removes: string[] = 
   return problems;
 }
 
-describe('safe updates', () => {
+// Each case synthesizes a whole stack; the first also loads the resource specification.
+describe('safe updates', { timeout: 120_000 }, () => {
   const original = synthTemplate(writeConfig({ inboxes: before }));
 
   it.each(CHANGES)('$name: replaces, renames and removes no stateful resource', ({ inboxes, removes }) => {
