@@ -82,7 +82,14 @@ export class WatchdogStack extends Stack {
     const activate = this.node.tryGetContext('activateReceiptRuleSet') as boolean | string | undefined;
     // `-c inboundTls=optional` also accepts mail delivered without TLS (see InboundMailProps.requireTls).
     const requireTls = this.node.tryGetContext('inboundTls') !== 'optional';
-    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', { config, activateRuleSet: activate !== false && activate !== 'false', requireTls }));
+    // `-c takeOverReceiptRuleSet=true` replaces a rule set that is already active (and restores it later).
+    const takeOver = this.node.tryGetContext('takeOverReceiptRuleSet') as boolean | string | undefined;
+    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', {
+      config,
+      activateRuleSet: activate !== false && activate !== 'false',
+      takeOverRuleSet: takeOver === true || takeOver === 'true',
+      requireTls,
+    }));
     const inboundFn = (this.inboundMailFunction = new WatchdogFunction(this, 'InboundMailFunction', {
       ...shared,
       entry: 'functions/inbound-mail.ts',

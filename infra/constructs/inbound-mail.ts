@@ -5,10 +5,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ReceiptRuleSet, TlsPolicy, type IReceiptRuleAction } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { RAW_MAIL_PREFIX, rawMailPrefixOf } from '../../shared/channels/email/inbound-event';
 import type { WatchdogConfig } from '../../shared/config/schema';
+import { ActiveReceiptRuleSet } from './active-rule-set';
 
 export interface InboundMailProps {
   readonly config: WatchdogConfig;
@@ -16,6 +16,8 @@ export interface InboundMailProps {
   readonly keepRawMailDays?: number;
   /** Make this stack's receipt rule set the active one (a region has only one). @default true */
   readonly activateRuleSet?: boolean;
+  /** Replace a rule set that is already active (it is restored when ours goes). @default false: the deploy stops. */
+  readonly takeOverRuleSet?: boolean;
   /**
    * Refuse (bounce) mail not delivered over TLS. @default true — the watchdog's addresses are reached by
    * forwarding from the business's mailbox provider and by staff copies, both from providers that deliver over TLS;
@@ -35,6 +37,8 @@ export class InboundMail extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly ruleSet: ReceiptRuleSet;
+  /** Makes the rule set active (absent with activateRuleSet false). */
+  readonly activation?: ActiveReceiptRuleSet;
   /** Longest the inbound function may run; the queue's visibility timeout is six times this. */
   static readonly FUNCTION_TIMEOUT = Duration.seconds(60);
 
@@ -128,33 +132,9 @@ export class InboundMail extends Construct {
     }
 
     if (props.activateRuleSet ?? true) {
-      // CloudFormation cannot make a rule set active; SES allows one active set per region, so this replaces it.
-      const activate = new AwsCustomResource(this, 'ActivateRuleSet', {
-        onUpdate: {
-          service: 'SES',
-          action: 'setActiveReceiptRuleSet',
-          parameters: { RuleSetName: this.ruleSet.receiptRuleSetName },
-          physicalResourceId: PhysicalResourceId.of(`active-${this.ruleSet.receiptRuleSetName}`),
-        },
-        onDelete: { service: 'SES', action: 'setActiveReceiptRuleSet', parameters: {} },
-        // SES receipt rule set actions support no resource-level permissions.
-        policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })]),
-        installLatestAwsSdk: false,
-        memorySize: 256,
-      });
-      activate.node.addDependency(this.ruleSet);
-      Validations.of(activate).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permissions, so "*" is the only resource it accepts; the statement allows that one action and nothing else.',
-      });
-      // The provider function CDK shares between AwsCustomResources runs once per deployment, from CloudFormation.
-      const provider = stack.node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-      if (provider) {
-        const once = 'CDK\'s shared custom-resource provider runs only during deployments, called synchronously by CloudFormation, which reports its failure and rolls back; ';
-        Validations.of(provider).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${once}its role carries only the basic execution policy (writing its own logs), which CDK attaches and we cannot narrow.` });
-        Validations.of(provider).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${once}there is no asynchronous event to park in a dead-letter queue.` });
-        Validations.of(provider).acknowledge({ id: 'Serverless-LambdaTracing', reason: `${once}tracing a single SES API call made at deploy time would show nothing the CloudFormation events do not.` });
-      }
+      const activation = (this.activation = new ActiveReceiptRuleSet(this, 'ActivateRuleSet', { ruleSet: this.ruleSet, takeOver: props.takeOverRuleSet ?? false }));
+      // Active only once every rule exists, so no mail reaches a set that cannot store it; deleted before them.
+      activation.node.addDependency(this.ruleSet);
     }
   }
 

@@ -39,12 +39,24 @@ describe('SES receipt', () => {
     });
   });
 
-  it('activates the rule set at deploy time, and deactivates it when the stack goes', () => {
-    const [resource] = Object.values(template.findResources('Custom::AWS'));
-    const create = JSON.stringify(resource!.Properties.Create);
-    expect(create).toContain('setActiveReceiptRuleSet');
-    expect(create).toContain(stack.getLogicalId(stack.inboundMail.ruleSet.node.defaultChild as CfnElement));
-    expect(JSON.stringify(resource!.Properties.Delete)).toContain('setActiveReceiptRuleSet');
+  it('activates the rule set at deploy time through its own provider, which may only read and switch the active set', () => {
+    const [resource] = Object.values(template.findResources('Custom::ActiveReceiptRuleSet'));
+    expect(resource!.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [idOf(stack.inboundMail.activation!.function), 'Arn'] },
+      RuleSetName: { Ref: stack.getLogicalId(stack.inboundMail.ruleSet.node.defaultChild as CfnElement) },
+      TakeOver: 'false',
+    });
+    const role = stack.getLogicalId(stack.inboundMail.activation!.function.role!.node.defaultChild as CfnElement);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.flatMap((s) => asArray(s.Action)).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'ses:DescribeActiveReceiptRuleSet', 'ses:DescribeReceiptRuleSet', 'ses:SetActiveReceiptRuleSet']);
+    template.resourceCountIs('Custom::AWS', 0);
+  });
+
+  it('takes over an active rule set only with -c takeOverReceiptRuleSet=true', () => {
+    const bold = Template.fromStack(synthesize({ takeOverReceiptRuleSet: 'true' }).stack);
+    bold.hasResourceProperties('Custom::ActiveReceiptRuleSet', { TakeOver: 'true' });
   });
 
   it('refuses mail not delivered over TLS, unless -c inboundTls=optional', () => {
@@ -55,7 +67,7 @@ describe('SES receipt', () => {
 
   it('leaves the active rule set alone with -c activateReceiptRuleSet=false', () => {
     const quiet = Template.fromStack(synthesize({ activateReceiptRuleSet: 'false' }).stack);
-    quiet.resourceCountIs('Custom::AWS', 0);
+    quiet.resourceCountIs('Custom::ActiveReceiptRuleSet', 0);
     quiet.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
   });
 
