@@ -3,6 +3,7 @@ import { RUNTIME_ENV } from '../shared/config/runtime-env';
 import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
+import { DeliveryEvents } from './constructs/delivery-events';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
@@ -37,6 +38,8 @@ export class WatchdogStack extends Stack {
   readonly inboundMailFunction: WatchdogFunction;
   readonly reportsFunction: WatchdogFunction;
   readonly digestSchedule: TickSchedule;
+  readonly sesEventsFunction: WatchdogFunction;
+  readonly deliveryEvents: DeliveryEvents;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -142,6 +145,17 @@ export class WatchdogStack extends Stack {
       staleAfter: Duration.minutes(10),
     }));
 
+    // Bounces and complaints of what we sent → the inquiry's timeline. Finding the inquiry by message id is a
+    // GetItem of the link and of the inquiry; the timeline entry is a conditional PutItem. Nothing is sent.
+    const sesEvents = (this.sesEventsFunction = new WatchdogFunction(this, 'SesEventsFunction', {
+      ...shared,
+      entry: 'functions/ses-events.ts',
+      description: 'inquiry-watchdog: SES bounces and complaints → the timeline of the inquiry the mail was about',
+      timeout: Duration.seconds(10),
+    }));
+    table.grantItemActions(sesEvents.role, ['GetItem', 'PutItem']);
+    const deliveryEvents = (this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { configurationSet: mail.configurationSet, target: sesEvents.function }));
+
     // Operations: the managers of every inbox hear when the watchdog itself is unwell.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));
     alarms.watchErrors('HttpApi', httpApi.function);
@@ -153,6 +167,8 @@ export class WatchdogStack extends Stack {
     alarms.watchSesReputation();
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
+    alarms.watchErrors('SesEvents', sesEvents.function);
+    alarms.watchQueue('SesEventsDeadLetter', deliveryEvents.deadLetterQueue);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();

@@ -122,9 +122,10 @@ const configPath = writeConfig({
 
 describe('deploy order', () => {
   let template: CfnTemplate;
+  // A synth takes seconds, many on a busy 2-core machine.
   beforeAll(() => {
     template = synthTemplate(configPath);
-  });
+  }, 180_000);
 
   it('names only resources, parameters and pseudo parameters that exist, and has no cycle', () => {
     const graph = dependencyGraph(template);

@@ -20,10 +20,11 @@ const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaul
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
+// A synth with the cdk-nag packs takes half a minute and more on a busy 2-core machine.
 beforeAll(() => {
   stack = synthesize().stack;
   template = Template.fromStack(stack);
-});
+}, 180_000);
 
 describe('SES receipt', () => {
   it('has one rule per inbox address whose first and only action stores the raw mail under the inbox prefix, scanning for spam and viruses', () => {

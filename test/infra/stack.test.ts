@@ -66,10 +66,11 @@ let stack: WatchdogStack;
 let template: Template;
 const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 
+// A synth with the cdk-nag packs takes half a minute and more on a busy 2-core machine.
 beforeAll(() => {
   stack = synthesize().stack;
   template = Template.fromStack(stack);
-});
+}, 180_000);
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -139,9 +140,9 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('are exactly three, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
-    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and CDK's deploy-time custom-resource provider.
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are exactly four, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
+    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and the deploy-time rule set activation.
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
@@ -159,7 +160,7 @@ describe('functions', () => {
           }),
         },
       },
-      3,
+      4,
     );
   });
 
@@ -266,7 +267,7 @@ describe('HTTP API', () => {
 
 describe('sweep schedule', () => {
   it('invokes the sweep function every minute, retrying delivery and dead-lettering what cannot be delivered', () => {
-    template.resourceCountIs('AWS::Events::Rule', 2); // the sweep's and the digests' (test/infra/digest-schedule.test.ts); both are TickSchedule
+    template.resourceCountIs('AWS::Events::Rule', 3); // the sweep's and the digests' (both TickSchedule), and the SES bounces'
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
@@ -290,7 +291,7 @@ describe('sweep schedule', () => {
 
   it('has an encrypted, TLS-only dead-letter queue whose policy admits only this rule', () => {
     const queueArn = { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] };
-    template.resourceCountIs('AWS::SQS::Queue', 4); // the sweep's and the digests' dead-letter queues, the inbound-mail queue and its dead-letter queue
+    template.resourceCountIs('AWS::SQS::Queue', 5); // the sweep's, the digests' and the SES events' dead-letter queues, the inbound-mail queue and its dead-letter queue
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -461,7 +462,7 @@ describe('mail sending and operations', () => {
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.03 });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0005 });
     alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.digestSchedule.deadLetterQueue), 'QueueName'] } }] });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 10); // + inbound-mail errors and dead-letter depth, reports errors and dead-letter depth
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 12); // + errors and dead-letter depth of inbound mail, reports and SES events
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
@@ -558,5 +559,37 @@ describe('digest schedule and reports function', () => {
     expect(asArray(statementFor(roleId, 'ssm:GetParametersByPath').Action)).toEqual(['ssm:GetParametersByPath']);
     const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action));
     expect(actions.filter((a) => a.startsWith('events:'))).toEqual([]);
+  });
+});
+
+describe('SES bounces and complaints', () => {
+  it('publishes bounces and complaints of the configuration set to the default bus, where a rule takes only this stack’s', () => {
+    const configurationSet = { Ref: stack.getLogicalId(stack.mail.configurationSet) };
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: configurationSet,
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        EventBridgeDestination: { EventBusArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] } },
+      },
+    });
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'Arn'] };
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf(stack.sesEventsFunction.function), 'Arn'] }, DeadLetterConfig: { Arn: queueArn } })],
+    });
+    expect(template.findResources('AWS::Events::Rule', { Properties: { EventBusName: Match.anyValue() } })).toEqual({});
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: idOf(stack.sesEventsFunction.function) }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: queueArn } } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'QueueName'] } }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(stack.sesEventsFunction.function) } }] });
+  });
+
+  it('lets the ses-events function read the message link and the inquiry and save it — nothing else', () => {
+    const roleId = idOf(stack.sesEventsFunction.role);
+    const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
+    // The sqs actions are the on-failure destination's (granted by CDK), on the function's own dead-letter queue.
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(statementFor(roleId, 'dynamodb:PutItem').Resource).toEqual(tableArn());
+    expect(statementFor(roleId, 'sqs:SendMessage').Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'Arn'] });
   });
 });
