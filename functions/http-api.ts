@@ -11,10 +11,11 @@ import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { parseAnsweredBy } from '../shared/channels/api';
 import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { routesFromTable } from '../shared/http/routes';
 import { statusRoutes } from '../shared/http/status-routes';
 
-/** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
-export const routes: Array<Route<Deps>> = [
+/** The handlers, each under its route key; which routes exist (here and on AWS) is ROUTE_TABLE's to say. */
+const handlers: Array<Route<Deps>> = [
   { method: 'GET', pattern: '/health', handle: async () => json(200, { status: 'ok' }) },
   { method: 'POST', pattern: '/webhooks/{inbox}', handle: (request, { inbox }, deps) => handleGenericWebhook(request, inbox!, deps) },
   { method: 'POST', pattern: '/webhooks/{inbox}/{provider}', handle: (request, { inbox, provider }, deps) => handleProviderWebhook(request, inbox!, provider!, deps) },
@@ -55,6 +56,9 @@ export const routes: Array<Route<Deps>> = [
   { method: 'POST', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkResultPage(await actOnLink(deps, token!), deps) },
   ...statusRoutes,
 ];
+
+/** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
+export const routes: Array<Route<Deps>> = routesFromTable(handlers);
 
 export function createHandler(getDeps: () => Deps) {
   return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {

@@ -3,6 +3,7 @@ import { RUNTIME_ENV } from '../shared/config/runtime-env';
 import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
+import { DeliveryEvents } from './constructs/delivery-events';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
@@ -18,6 +19,7 @@ import { httpApiAccess } from '../functions/http-api.access';
 import { inboundMailAccess } from '../functions/inbound-mail.access';
 import { reportsAccess } from '../functions/reports.access';
 import { sweepAccess } from '../functions/sweep.access';
+import { sesEventsAccess } from '../functions/ses-events.access';
 
 export interface WatchdogStackProps extends StackProps {
   readonly config: WatchdogConfig;
@@ -43,6 +45,8 @@ export class WatchdogStack extends Stack {
   readonly inboundMailFunction: WatchdogFunction;
   readonly reportsFunction: WatchdogFunction;
   readonly digestSchedule: TickSchedule;
+  readonly sesEventsFunction: WatchdogFunction;
+  readonly deliveryEvents: DeliveryEvents;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -79,7 +83,16 @@ export class WatchdogStack extends Stack {
     // Email channel: SES stores each mail in S3 first; the queue feeds the inbound-mail function.
     // `-c activateReceiptRuleSet=false` leaves the region's active rule set alone (activate ours by hand).
     const activate = this.node.tryGetContext('activateReceiptRuleSet') as boolean | string | undefined;
-    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', { config, activateRuleSet: activate !== false && activate !== 'false' }));
+    // `-c inboundTls=optional` also accepts mail delivered without TLS (see InboundMailProps.requireTls).
+    const requireTls = this.node.tryGetContext('inboundTls') !== 'optional';
+    // `-c takeOverReceiptRuleSet=true` replaces a rule set that is already active (and restores it later).
+    const takeOver = this.node.tryGetContext('takeOverReceiptRuleSet') as boolean | string | undefined;
+    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', {
+      config,
+      activateRuleSet: activate !== false && activate !== 'false',
+      takeOverRuleSet: takeOver === true || takeOver === 'true',
+      requireTls,
+    }));
 
     const httpApi = (this.httpApiFunction = grantAccess(
       new WatchdogFunction(this, 'HttpApiFunction', {
@@ -149,6 +162,18 @@ export class WatchdogStack extends Stack {
       staleAfter: Duration.minutes(10),
     }));
 
+    // Bounces and complaints of what we sent → the inquiry's timeline. Nothing is sent.
+    const sesEvents = (this.sesEventsFunction = grantAccess(
+      new WatchdogFunction(this, 'SesEventsFunction', {
+        ...shared,
+        entry: 'functions/ses-events.ts',
+        description: 'inquiry-watchdog: SES bounces and complaints → the timeline of the inquiry the mail was about',
+        timeout: Duration.seconds(10),
+      }),
+      sesEventsAccess,
+    ));
+    const deliveryEvents = (this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { configurationSet: mail.configurationSet, target: sesEvents.function }));
+
     // Operations: the managers of every inbox hear when the watchdog itself is unwell.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));
     alarms.watchErrors('HttpApi', httpApi.function);
@@ -160,6 +185,8 @@ export class WatchdogStack extends Stack {
     alarms.watchSesReputation();
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
+    alarms.watchErrors('SesEvents', sesEvents.function);
+    alarms.watchQueue('SesEventsDeadLetter', deliveryEvents.deadLetterQueue);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();

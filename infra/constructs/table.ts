@@ -27,7 +27,11 @@ export class WatchdogTable extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE_DEFINITION.timeToLiveAttribute,
+      // Retained even when a first create fails: deletion protection would make CloudFormation's delete of a failed
+      // create fail (ROLLBACK_FAILED). The name is generated, so a retry creates a fresh table beside the empty one.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Nobody deletes the business's record of its customers by accident, in the console or by a replacement.
+      deletionProtection: true,
     });
     for (const index of TABLE_DEFINITION.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -24,6 +24,7 @@ const PSEUDO: Record<string, string> = {
   'AWS::Partition': PARTITION,
   'AWS::URLSuffix': 'amazonaws.com',
   'AWS::StackName': 'InquiryWatchdog',
+  'AWS::StackId': `arn:aws:cloudformation:eu-west-1:123456789012:stack/InquiryWatchdog/51af3dc0-da77-11e4-872e-1234567db123`,
   'AWS::NoValue': '',
 };
 
