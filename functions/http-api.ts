@@ -10,7 +10,8 @@ import { actOnLink, previewLink } from '../shared/use-cases/act-on-link';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { parseAnsweredBy } from '../shared/channels/api';
-import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { createAwsDeps } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 import { statusRoutes } from '../shared/http/status-routes';
 
 /** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
@@ -73,4 +74,4 @@ export function createHandler(getDeps: () => Deps) {
   };
 }
 
-export const handler = createHandler(lazy(() => createAwsDeps()));
+export const handler = lambdaEntry(createHandler, createAwsDeps);
