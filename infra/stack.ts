@@ -3,6 +3,7 @@ import { RUNTIME_ENV } from '../shared/config/runtime-env';
 import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
+import { WatchdogDashboard } from './constructs/dashboard';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
@@ -37,6 +38,8 @@ export class WatchdogStack extends Stack {
   readonly inboundMailFunction: WatchdogFunction;
   readonly reportsFunction: WatchdogFunction;
   readonly digestSchedule: TickSchedule;
+  /** Only with `-c dashboard=true`. */
+  readonly dashboard?: WatchdogDashboard;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -144,6 +147,21 @@ export class WatchdogStack extends Stack {
     alarms.watchSesReputation();
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
+
+    // `-c dashboard=true [-c breachesPerHour=5]`: the business dashboard and the breach alarm (optional: see dashboard.ts).
+    const dashboardFlag = this.node.tryGetContext('dashboard') as boolean | string | undefined;
+    if (dashboardFlag === true || dashboardFlag === 'true') {
+      const breachesPerHour = this.node.tryGetContext('breachesPerHour') as number | string | undefined;
+      const dashboard = (this.dashboard = new WatchdogDashboard(this, 'Dashboard', {
+        config,
+        functions: { HttpApi: httpApi.function, Sweep: sweep.function, InboundMail: inboundFn.function, Reports: reports.function },
+        deadLetterQueues: { Sweep: schedule.deadLetterQueue, Reports: digestSchedule.deadLetterQueue, InboundMail: inbound.deadLetterQueue },
+        sweep: sweep.function,
+        alarmTopic: alarms.topic,
+        breachesPerHour: breachesPerHour === undefined ? undefined : Number(breachesPerHour),
+      }));
+      new CfnOutput(this, 'DashboardUrl', { value: dashboard.url, description: 'CloudWatch dashboard of inquiries, acknowledgements, breaches and the watchdog health' });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();
