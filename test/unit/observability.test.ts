@@ -4,6 +4,7 @@ import context from '../fixtures/lambda/context.json';
 import { powertoolsObservability } from '../../shared/adapters/powertools/observability';
 import { jsonLogger, MASKED_ADDRESS } from '../../shared/ports/logger';
 import { lambdaEntry } from '../../shared/wiring/lambda';
+import { mailReasonCode } from '../../shared/use-cases/measure';
 
 const lambdaContext = { ...context, getRemainingTimeInMillis: () => 30_000, done() {}, fail() {}, succeed() {} } as unknown as Context;
 const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
@@ -159,5 +160,16 @@ describe('metrics: CloudWatch embedded metric format, flushed once per invocatio
     );
     await expect(handler({}, lambdaContext)).rejects.toThrow('DynamoDB is down');
     expect(out.lines()).toEqual([expect.objectContaining({ StepsFired: 2, inbox: 'acme', channel: 'form' })]);
+  });
+});
+
+describe('metric reason codes', () => {
+  it('turns the reasons the receive-mail path records into a short code from a fixed list, and anything new into "other"', () => {
+    expect(mailReasonCode('from staff (bob@acme-plumbing.test), but it matches no inquiry (no thread headers, reference tag or open inquiry of its recipients)')).toBe('unmatched-staff-reply');
+    expect(mailReasonCode('no inbox has the address stranger@in.watchdog.test')).toBe('unroutable');
+    expect(mailReasonCode('the message could not be parsed (bad header); the raw mail is kept')).toBe('unparseable');
+    expect(mailReasonCode('an automatic reply (Auto-Submitted: auto-replied)')).toBe('auto-reply');
+    expect(mailReasonCode('a reason nobody has written yet about x@y.test')).toBe('other');
+    expect(mailReasonCode(undefined)).toBe('other');
   });
 });
