@@ -66,7 +66,11 @@ describe('local runtime (npm start)', () => {
     expect(await mailsTo(ses, 'ana@example.com')).toHaveLength(1);
 
     const events = (await (await fetch(`${api}/_dev/events`)).json()) as Array<{ type: string; inquiryId: string }>;
-    expect(events.filter((e) => e.inquiryId === accepted.id).map((e) => e.type)).toEqual(['InquiryReceived', 'InquiryAcknowledged', 'DeadlineBreached', 'EscalationStepReached']);
+    // Each event once. On a loaded machine the acknowledgement can be recorded after the 3 s deadline was swept,
+    // so only the first event's place is fixed.
+    const types = events.filter((e) => e.inquiryId === accepted.id).map((e) => e.type);
+    expect(types[0]).toBe('InquiryReceived');
+    expect([...types].sort()).toEqual(['DeadlineBreached', 'EscalationStepReached', 'InquiryAcknowledged', 'InquiryReceived']);
 
     // The same figures the Lambdas emit as CloudWatch metrics; the redelivery counted nothing.
     const { metrics } = (await (await fetch(`${api}/_dev/metrics`)).json()) as { metrics: Array<{ name: string; inbox: string; channel: string; sum: number }> };
