@@ -10,7 +10,8 @@ import { actOnLink, previewLink } from '../shared/use-cases/act-on-link';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { parseAnsweredBy } from '../shared/channels/api';
-import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { createAwsDeps } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 import { routesFromTable } from '../shared/http/routes';
 import { statusRoutes } from '../shared/http/status-routes';
 
@@ -77,4 +78,4 @@ export function createHandler(getDeps: () => Deps) {
   };
 }
 
-export const handler = createHandler(lazy(() => createAwsDeps()));
+export const handler = lambdaEntry(createHandler, createAwsDeps);

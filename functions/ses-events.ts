@@ -1,7 +1,8 @@
 import { deliveryProblemOf, SesDeliveryEventSchema } from '../shared/channels/email/delivery-event';
 import type { Deps } from '../shared/ports/deps';
 import { recordDeliveryEvent, type DeliveryEventOutcome } from '../shared/use-cases/record-delivery-event';
-import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { createAwsDeps } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 
 /**
  * SES bounce and complaint events (configuration set → EventBridge default bus → rule) → the inquiry's timeline.
@@ -11,4 +12,4 @@ export function createHandler(getDeps: () => Deps) {
   return async (event: unknown): Promise<DeliveryEventOutcome> => recordDeliveryEvent(getDeps(), deliveryProblemOf(SesDeliveryEventSchema.parse(event)));
 }
 
-export const handler = createHandler(lazy(() => createAwsDeps()));
+export const handler = lambdaEntry(createHandler, createAwsDeps);

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
 import { DeliveryEvents } from './constructs/delivery-events';
+import { WatchdogDashboard } from './constructs/dashboard';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
@@ -47,6 +48,8 @@ export class WatchdogStack extends Stack {
   readonly digestSchedule: TickSchedule;
   readonly sesEventsFunction: WatchdogFunction;
   readonly deliveryEvents: DeliveryEvents;
+  /** Only with `-c dashboard=true`. */
+  readonly dashboard?: WatchdogDashboard;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -187,6 +190,21 @@ export class WatchdogStack extends Stack {
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
     alarms.watchErrors('SesEvents', sesEvents.function);
     alarms.watchQueue('SesEventsDeadLetter', deliveryEvents.deadLetterQueue);
+
+    // `-c dashboard=true [-c breachesPerHour=5]`: the business dashboard and the breach alarm (optional: see dashboard.ts).
+    const dashboardFlag = this.node.tryGetContext('dashboard') as boolean | string | undefined;
+    if (dashboardFlag === true || dashboardFlag === 'true') {
+      const breachesPerHour = this.node.tryGetContext('breachesPerHour') as number | string | undefined;
+      const dashboard = (this.dashboard = new WatchdogDashboard(this, 'Dashboard', {
+        config,
+        functions: { HttpApi: httpApi.function, Sweep: sweep.function, InboundMail: inboundFn.function, Reports: reports.function, SesEvents: sesEvents.function },
+        deadLetterQueues: { Sweep: schedule.deadLetterQueue, Reports: digestSchedule.deadLetterQueue, InboundMail: inbound.deadLetterQueue, SesEvents: deliveryEvents.deadLetterQueue },
+        sweep: sweep.function,
+        alarmTopic: alarms.topic,
+        breachesPerHour: breachesPerHour === undefined ? undefined : Number(breachesPerHour),
+      }));
+      new CfnOutput(this, 'DashboardUrl', { value: dashboard.url, description: 'CloudWatch dashboard of inquiries, acknowledgements, breaches and the watchdog health' });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();

@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/powertools/observability';
 import { RUNTIME_ENV } from '../../shared/config/runtime-env';
 import type { WatchdogConfig } from '../../shared/config/schema';
 
@@ -106,6 +107,10 @@ export class WatchdogFunction extends Construct {
         [RUNTIME_ENV.eventBusName]: props.eventBusName,
         [RUNTIME_ENV.sesConfigurationSet]: props.configurationSetName,
         NODE_OPTIONS: '--enable-source-maps',
+        // Powertools logs and metrics (shared/adapters/powertools): change the level here, no deploy of code needed.
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
       bundling: watchdogBundling(props.config),

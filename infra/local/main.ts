@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       openStatusPage: process.env.WATCHDOG_STATUS_SIGN_IN !== '1',
     });
 
+    const startedAt = new Date().toISOString();
     let sweeping: Promise<unknown> | undefined;
     const sweep = async (at?: Date) => {
       const sweepDeps = at ? { ...deps, clock: fixedClock(at) } : deps;
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
           return json(200, await sweep(when));
         }
         if (method === 'GET' && url.pathname === '/_dev/events') return json(200, deps.events.recent());
+        // The figures the Lambdas emit as CloudWatch metrics, as totals since start-up.
+        if (method === 'GET' && url.pathname === '/_dev/metrics') return json(200, { since: startedAt, metrics: deps.metrics.totals() });
         return undefined;
       },
     });
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
       `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,
       `  events            GET ${http.url}/_dev/events${options.inMemory ? '' : ` (also ${join(options.dataDir, 'events.jsonl')})`}`,
+      `  metrics           GET ${http.url}/_dev/metrics   (the business figures CloudWatch gets on AWS, totals since start)`,
       `  API token         ${generatedToken ? `${apiToken} (generated; set WATCHDOG_API_TOKEN to choose one)` : 'from WATCHDOG_API_TOKEN'}`,
       '',
       'Press Ctrl-C to stop.',

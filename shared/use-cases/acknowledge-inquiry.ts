@@ -9,6 +9,7 @@ import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
 import { addressOf, newMessageId, threadableMessageId } from '../messages/addresses';
 import type { Deps } from '../ports/deps';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -99,6 +100,7 @@ export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reas
   if (!after) return before;
   // A global cap means someone is using the forms of several inboxes against one address: worth a warning.
   const fields = { inquiryId: inquiry.id, inboxId: inquiry.inboxId, reason, ...detail };
+  measure(deps, 'AcksSuppressed', inquiry, { reason: detail.scope === 'global' || detail.scope === 'inbox' ? `${detail.scope}-cap` : 'other' });
   if (detail.scope === 'global') deps.log.warn('ack.suppressed', fields);
   else deps.log.info('ack.suppressed', fields);
   await publishEvents(deps, [
@@ -217,6 +219,7 @@ async function recordSent(
       withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${claimed.reference}); linked to this inquiry.` }),
     ).catch((error: unknown) => deps.log.error('ack.link_failed', { ...log, otherId: other.id, error }));
   }
+  measure(deps, 'AcksSent', claimed);
   deps.log.info('ack.sent', { ...log, linked: references.length });
   await publishEvents(deps, [
     {

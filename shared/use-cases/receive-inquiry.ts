@@ -10,6 +10,7 @@ import { newReference } from '../domain/reference';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import { acknowledgeInquiry, suppressAcknowledgement } from './acknowledge-inquiry';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 
 /**
@@ -82,6 +83,7 @@ export async function receiveInquiry(
         deps.log.info('inquiry.duplicate', { inquiryId: inquiry.id, inboxId: inbox.id, deliveryId: input.deliveryId });
         return { inquiry, duplicate: true };
       }
+      measure(deps, 'InquiriesReceived', inquiry);
       deps.log.info('inquiry.received', { inquiryId: inquiry.id, inboxId: inbox.id, channel: input.channel, reference: inquiry.reference, replyBy: inquiry.replyBy });
       await publishEvents(deps, [
         {

@@ -9,6 +9,7 @@ import { addressOf, newMessageId } from '../messages/addresses';
 import { headerSafe } from '../messages/header-hygiene';
 import type { Deps } from '../ports/deps';
 import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
+import { mailReasonCode, measure } from './measure';
 import { receiveInquiry } from './receive-inquiry';
 import { recordAnswer } from './record-answer';
 import { recordFollowUp } from './record-follow-up';
@@ -146,6 +147,9 @@ function formContent(form: FormNotification, mail: ParsedMail): { customer?: Mai
 
 async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {
   const { created, record: kept } = await deps.store.recordMail(record);
+  if (created && (kept.outcome === 'ignored' || kept.outcome === 'unroutable' || kept.outcome === 'quarantined')) {
+    measure(deps, kept.outcome === 'quarantined' ? 'MailQuarantined' : 'MailIgnored', { inboxId: kept.inboxId, channel: 'email' }, { reason: mailReasonCode(kept.reason) });
+  }
   deps.log.info('mail.received', { inboxId: kept.inboxId, key: kept.key, outcome: kept.outcome, reason: kept.reason, inquiryId: kept.inquiryId, duplicate: !created });
   return { outcome: kept.outcome, reason: kept.reason, inboxId: kept.inboxId, inquiryId: kept.inquiryId, reference: kept.reference, duplicate: !created };
 }

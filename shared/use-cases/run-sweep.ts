@@ -15,6 +15,7 @@ import type { Deps } from '../ports/deps';
 import type { DomainEvent } from '../ports/event-publisher';
 import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
 import { requestFeedbackIfDue } from './feedback';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -192,10 +193,12 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
 
   if (!firing) return;
   summary.stepsFired += firing.steps.length;
+  measure(deps, 'StepsFired', inquiry, { value: firing.steps.length });
   const base = { at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference };
   const events: DomainEvent[] = [];
   if (breaching) {
     summary.breaches++;
+    measure(deps, 'Breaches', inquiry);
     events.push({ ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority } });
   }
   for (const index of firing.steps) {

@@ -22,6 +22,7 @@ import { EVENT_SOURCE } from '../../shared/adapters/eventbridge/event-publisher'
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition';
 import { loadConfigFile } from '../../shared/config/load';
 import { RUNTIME_ENV } from '../../shared/config/runtime-env';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/powertools/observability';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prepare: the demo config plus a second inbox on another domain with a bare `from` address, synthesized with the
@@ -163,6 +164,9 @@ describe('functions', () => {
             [RUNTIME_ENV.eventBusName]: { Ref: idOf(stack.events.bus) },
             [RUNTIME_ENV.sesConfigurationSet]: { Ref: stack.getLogicalId(stack.mail.configurationSet) },
             NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+            POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+            POWERTOOLS_LOG_LEVEL: 'INFO',
           }),
         },
       },
