@@ -12,6 +12,8 @@ export interface AckLimit {
 }
 
 export const DEFAULT_INBOX_ACK_LIMIT: AckLimit = { count: 1, per: { amount: 24, unit: 'h' } };
+/** The inbox's budget of acknowledgements to addresses it never heard from (a scripted form bombing). */
+export const DEFAULT_NEW_ADDRESS_LIMIT: AckLimit = { count: 10, per: { amount: 10, unit: 'm' } };
 export const DEFAULT_GLOBAL_ACK_LIMIT: AckLimit = { count: 3, per: { amount: 24, unit: 'h' } };
 
 /** One acknowledgement sent (or being sent) to an address: the log the caps count. */
