@@ -225,13 +225,17 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
 
   for (const group of groups.values()) {
     const { inbox, recipient } = group[0]!;
+    // One customer: Reply-To is theirs, and a reply quotes this mail to them; so no working links in it, only the
+    // inquiry's status page, which acts for a signed-in viewer of the inbox alone.
+    const quotedToCustomer = group.length === 1;
     const entries: AlertEntry[] = group
       .sort((a, b) => a.inquiry.replyBy.localeCompare(b.inquiry.replyBy))
       .map(({ inquiry }) => ({
         inquiry,
-        ...(key && base
+        ...(key && base && !quotedToCustomer
           ? { links: Object.fromEntries(SNOOZES.map(([action, field]) => [field, `${base.replace(/\/$/, '')}/a/${createActionToken(key, { inquiryId: inquiry.id, action, recipient }, now)}`])) as AlertEntry['links'] }
           : {}),
+        ...(base && quotedToCustomer ? { page: `${base.replace(/\/$/, '')}/inquiries/${encodeURIComponent(inquiry.id)}` } : {}),
       }));
     const single = entries.length === 1 ? entries[0]!.inquiry : undefined;
     try {
