@@ -18,6 +18,8 @@ import { parseOptions, USAGE } from './options';
 import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
+import { weakSecretProblems } from '../../shared/channels/webhook-endpoint';
+import { splitSecrets } from '../../shared/channels/signatures/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { StartupError } from './startup-error';
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       // Links in alerts point here unless a public URL (a tunnel, say) is given.
       WATCHDOG_PUBLIC_URL: process.env.WATCHDOG_PUBLIC_URL || `http://127.0.0.1:${options.port}`,
     });
+    await refuseWeakWebhookSecrets(config, secrets);
     const deps = createLocalDeps({
       config,
       dynamoEndpoint: dynamo.endpoint,
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
       port: options.port,
       handler: createHandler(() => deps),
       devRoutes: async (method, url) => {
+        // With sign-in on, the machine is being tried as if deployed: the dev routes (time travel, the event log) are not there.
+        if (!deps.openStatusPage) return undefined;
         if (method === 'POST' && url.pathname === '/_dev/sweep') {
           const at = url.searchParams.get('at');
           const when = at ? new Date(at) : undefined;
@@ -184,6 +189,16 @@ async function webhookSigningLines(config: WatchdogConfig, secrets: SecretSource
     if (unsigned.length) lines.push(`  UNSIGNED accepted ${unsigned.join(', ')} — local only; on AWS these are refused`);
   }
   return lines;
+}
+
+/** A webhook secret shorter than 24 key bytes (or `whsec_` with no key) is refused before anything listens. */
+async function refuseWeakWebhookSecrets(config: WatchdogConfig, secrets: SecretSource): Promise<void> {
+  const problems: string[] = [];
+  for (const inbox of config.inboxes) {
+    const name: SecretName = `webhook-secret/${inbox.id}`;
+    problems.push(...weakSecretProblems(name, splitSecrets(await secrets.get(name))));
+  }
+  if (problems.length) throw new StartupError(`refusing a weak webhook secret: ${problems.join('; ')}`);
 }
 
 /** Signed links in alerts must survive a restart: the key is kept in the data dir unless one is given. */

@@ -3,6 +3,7 @@ import { findInbox } from '../config/inboxes';
 import type { InboxConfig, WatchdogConfig } from '../config/schema';
 import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, DEFAULT_NEW_ADDRESS_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
 import { durationMs, formatDuration, parseDuration } from '../domain/duration';
+import { normalizeAddress } from '../domain/email-address';
 import { RetryableError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
@@ -48,6 +49,11 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   const messageId = newMessageId('ack', inquiry.id, inbox.from, randomUUID().slice(0, 8));
   let providerMessageId: string;
   let linked: Inquiry[];
+  // Every door normalises addresses; one that still is not deliverable (an old item, a sender's header) is not mailed.
+  const deliverable = normalizeAddress(claimed.customer.email);
+  if (!deliverable.ok || deliverable.address !== claimed.customer.email) {
+    return suppressAcknowledgement(deps, claimed, `the address ${deliverable.ok ? 'is not in its normal form' : deliverable.problem}`, { scope: 'address' });
+  }
   try {
     const history = (await deps.store.customerHistory(inbox.id, claimed.customer.email, HISTORY_LIMIT)).filter(
       (other) => other.id !== claimed.id && other.receivedAt <= claimed.receivedAt,

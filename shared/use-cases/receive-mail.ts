@@ -3,6 +3,7 @@ import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from 
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
 import { parseMail, UnparseableMailError, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
+import { normalizeAddress } from '../domain/email-address';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { headerSafe } from '../messages/header-hygiene';
@@ -108,7 +109,8 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
         inboxId: kind.inbox.id,
         channel: 'email',
         deliveryId: base.key,
-        customer: { email: kind.customer.address, ...(kind.customer.name ? { name: headerSafe(kind.customer.name).slice(0, 200) } : {}) },
+        // The same normal form as the other doors; one that cannot be normalised is kept as sent (never acknowledged).
+        customer: { email: normalOrAsSent(kind.customer.address), ...(kind.customer.name ? { name: headerSafe(kind.customer.name).slice(0, 200) } : {}) },
         ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}),
         message: mail.text,
         ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
@@ -123,6 +125,11 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
       return finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
     }
   }
+}
+
+function normalOrAsSent(address: string): string {
+  const normal = normalizeAddress(address);
+  return normal.ok ? normal.address : address;
 }
 
 async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {
