@@ -18,6 +18,7 @@ import { parseOptions, USAGE } from './options';
 import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
+import { resolverFromFile } from './mail-authentication';
 import { weakSecretProblems } from '../../shared/channels/webhook-endpoint';
 import { splitSecrets } from '../../shared/channels/signatures/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
@@ -110,7 +111,12 @@ async function main(): Promise<void> {
 
     // Mail to the inbox addresses: raw kept in the data dir first, then the same use case as the Lambda.
     const mailDir = localMailDirectory(options.dataDir);
-    const smtp = await startSmtpListener({ port: options.smtpPort, deps, rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir) });
+    const smtp = await startSmtpListener({
+      port: options.smtpPort,
+      deps,
+      rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir),
+      resolver: resolverFromFile(process.env.WATCHDOG_DNS_FILE),
+    });
     stops.push(() => smtp.stop());
 
     const timer = setInterval(() => {
