@@ -30,8 +30,8 @@ export function normalizeAddress(input: string): NormalizedAddress {
   const rawDomain = text.slice(at + 1).replace(/\.+$/, '');
   if (/[^\x21-\x7e]/.test(local)) {
     return /\s/.test(local)
-      ? { ok: false, problem: 'has a space before the @' }
-      : { ok: false, problem: 'has non-ASCII characters before the @, which our mail service cannot deliver to; please give another address' };
+      ? { ok: false, problem: 'is not an email address (it has a space before the @)' }
+      : { ok: false, problem: 'is not an email address we can write to: it has non-ASCII characters before the @, which our mail service cannot deliver to; please give another address' };
   }
   if (!DOT_ATOM.test(local) || local.length > 64) return { ok: false, problem: 'is not an email address (the part before the @ is not valid)' };
   if (/\s/.test(rawDomain) || rawDomain === '') return { ok: false, problem: 'is not an email address (the domain is not valid)' };

@@ -51,9 +51,7 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   let linked: Inquiry[];
   // Every door normalises addresses; one that still is not deliverable (an old item, a sender's header) is not mailed.
   const deliverable = normalizeAddress(claimed.customer.email);
-  if (!deliverable.ok || deliverable.address !== claimed.customer.email) {
-    return suppressAcknowledgement(deps, claimed, `the address ${deliverable.ok ? 'is not in its normal form' : deliverable.problem}`, { scope: 'address' });
-  }
+  if (!deliverable.ok) return suppressAcknowledgement(deps, claimed, `the address ${deliverable.problem}`, { scope: 'address' });
   try {
     const history = (await deps.store.customerHistory(inbox.id, claimed.customer.email, HISTORY_LIMIT)).filter(
       (other) => other.id !== claimed.id && other.receivedAt <= claimed.receivedAt,
@@ -69,7 +67,7 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
     if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
     ({ providerMessageId } = await deps.mailer.send({
       from: inbox.from,
-      to: [claimed.customer.email],
+      to: [deliverable.address],
       replyTo: [addressOf(inbox.from)],
       ...content,
       messageId,

@@ -9,7 +9,8 @@ import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { mailKeyOf } from '../../shared/use-cases/receive-mail';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { realDeps, travellingClock } from '../support/deps';
-import { corpus, corpusConfig, fixture, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { corpus, corpusConfig, deliveredFixture, fixture, staffSigner, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { answersResolver } from '../../infra/local/mail-authentication';
 import { mailsTo, type StoredMail } from '../support/ses-store';
 
 /**
@@ -35,12 +36,13 @@ describe('the .eml corpus through the SMTP listener', () => {
 
   beforeAll(async () => {
     env = await realDeps(config, clock);
-    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024 });
+    // The business's DKIM key is published in the test's own DNS answers: its staff replies authenticate.
+    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024, resolver: answersResolver(staffSigner.dns) });
     client = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
     const ack: Record<string, string> = {};
     const ref: Record<string, string> = {};
     for (const message of corpus) {
-      const raw = fixture(message.file, { ack, ref });
+      const raw = await deliveredFixture(message, { ack, ref });
       const info = await send(raw, message.rcptTo);
       replies[message.file] = info.response ?? '';
       const record = await recordOf(raw);
