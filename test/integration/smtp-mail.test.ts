@@ -9,7 +9,7 @@ import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { mailKeyOf } from '../../shared/use-cases/receive-mail';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { realDeps, travellingClock } from '../support/deps';
-import { corpus, corpusConfig, deliveredFixture, fixture, staffSigner, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { corpus, corpusConfig, deliveredFixture, fixture, staffDns, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
 import { answersResolver } from '../../infra/local/mail-authentication';
 import { mailsTo, type StoredMail } from '../support/ses-store';
 
@@ -37,7 +37,7 @@ describe('the .eml corpus through the SMTP listener', () => {
   beforeAll(async () => {
     env = await realDeps(config, clock);
     // The business's DKIM key is published in the test's own DNS answers: its staff replies authenticate.
-    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024, resolver: answersResolver(staffSigner.dns) });
+    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024, resolver: answersResolver(staffDns) });
     client = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
     const ack: Record<string, string> = {};
     const ref: Record<string, string> = {};

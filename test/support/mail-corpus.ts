@@ -49,13 +49,22 @@ export function fixture(file: string, values: { ack?: Record<string, string>; re
   );
 }
 
-/** The corpus business's DKIM key and DMARC record: its staff replies are signed, as its mail server would. */
+/**
+ * The DKIM keys and DMARC records of the corpus's staff domains: the business's own, and the owner's private
+ * mailbox (a `staff` entry of a free-mail style address authenticates with that provider's DKIM). Staff replies are
+ * signed, as their mail servers would sign them.
+ */
 export const staffSigner = signingDomain('acme-plumbing.test');
+export const ownerSigner = signingDomain('example.com');
+export const staffDns = { TXT: { ...staffSigner.dns.TXT, ...ownerSigner.dns.TXT } };
 
-/** A fixture as it arrives: a staff reply from the business's domain carries its DKIM signature. */
+/** A fixture as it arrives: a staff reply carries the DKIM signature of its author's domain. */
 export async function deliveredFixture(message: CorpusMessage, values: Parameters<typeof fixture>[1] = {}): Promise<Buffer> {
   const raw = fixture(message.file, values);
-  return message.class === 'staff' && /^From:.*@acme-plumbing\.test/im.test(raw.toString('latin1')) ? dkimSigned(raw, staffSigner) : raw;
+  if (message.class !== 'staff') return raw;
+  const from = /^From:.*@([\w.-]+)>?\s*$/im.exec(raw.toString('latin1'))?.[1]?.toLowerCase();
+  const signer = [staffSigner, ownerSigner].find((s) => s.domain === from);
+  return signer ? dkimSigned(raw, signer) : raw;
 }
 
 /** A 10 MB mail: a huge text body (cut for storage) — generated, not committed. */
