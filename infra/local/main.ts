@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfigFile(options.config);
+  await refuseWeakWebhookSecrets(config, envSecrets(process.env));
   await assertPortFree(options.port, 'HTTP server', '--port');
   if (!options.sesEndpoint) await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
   await assertPortFree(options.demoPort, 'demo form site', '--demo-port');
@@ -70,7 +71,6 @@ async function main(): Promise<void> {
       // Links in alerts point here unless a public URL (a tunnel, say) is given.
       WATCHDOG_PUBLIC_URL: process.env.WATCHDOG_PUBLIC_URL || `http://127.0.0.1:${options.port}`,
     });
-    await refuseWeakWebhookSecrets(config, secrets);
     const deps = createLocalDeps({
       config,
       dynamoEndpoint: dynamo.endpoint,

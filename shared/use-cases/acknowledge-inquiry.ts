@@ -230,7 +230,9 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
       : withTimeline(
           {
             ...current,
-            ack: giveUp ? { state: 'failed', attempts, reason: `sending failed ${attempts} times` } : { state: 'pending', attempts, retryAt, reason: error.message },
+            ack: giveUp
+              ? { state: 'failed', attempts, reason: `sending failed ${attempts} times`, releasedBy: current.ack.releasedBy }
+              : { state: 'pending', attempts, retryAt, reason: error.message, releasedBy: current.ack.releasedBy },
           },
           {
             at: now.toISOString(),
@@ -267,7 +269,7 @@ async function recordSent(
       // `unknown`: the send outlived its claim and the sweeper gave up on it; now we know better.
       if (current.ack.state !== 'claimed' && current.ack.state !== 'unknown') return undefined;
       const next = withTimeline(
-        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at } },
+        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at, releasedBy: current.ack.releasedBy } },
         { at, type: 'acknowledged', note: `Acknowledgement sent to ${current.customer.email}.` },
       );
       return references.length === 0
