@@ -29,13 +29,9 @@ export async function actOnLink(deps: Deps, token: string): Promise<{ link: Acti
   if (!(await deps.store.claimOnce(use, new Date(link.expiresAt.getTime() + 86_400_000)))) {
     throw new ConflictError('This link was already used. Open the inquiry from a newer alert or the status page.');
   }
-  try {
-    return await act(deps, link);
-  } catch (error) {
-    // Nothing happened (the store was unavailable): the link may be used again.
-    if (error instanceof RetryableError) await deps.store.releaseClaim(use).catch(() => undefined);
-    throw error;
-  }
+  // Claimed before acting, so two racing POSTs cannot both act. Should the store fail between the claim and the action
+  // (rare: the claim itself needs it), the link is used up and the status page's buttons remain.
+  return act(deps, link);
 }
 
 async function act(deps: Deps, link: ActionLink): Promise<{ link: ActionLink; inquiry: Inquiry; changed: boolean }> {
