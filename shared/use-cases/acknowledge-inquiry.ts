@@ -106,13 +106,17 @@ export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reas
   return after;
 }
 
-const newAddressLimit = (inbox: InboxConfig): AckLimit => limitOf(inbox.acknowledgement?.newAddresses, DEFAULT_NEW_ADDRESS_LIMIT);
+const newAddressLimit = (inbox: InboxConfig): AckLimit => {
+  const setting = inbox.acknowledgement?.newAddresses;
+  return limitOf(setting === 'off' ? undefined : setting, DEFAULT_NEW_ADDRESS_LIMIT);
+};
 
 /**
  * One place in the inbox's budget of mail to addresses it never heard from: the defence against a script posting
  * the form (or a webhook) with other people's addresses. Kept in DynamoDB, so every Lambda shares it.
  */
 async function takeNewAddressBudget(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<boolean> {
+  if (inbox.acknowledgement?.newAddresses === 'off') return true;
   const limit = newAddressLimit(inbox);
   return deps.store.takeBudgetSlot(`new-address-acks#${inbox.id}`, inquiry.id, limit.count, now, durationMs(limit.per));
 }
