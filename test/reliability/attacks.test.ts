@@ -235,7 +235,7 @@ describe('attacks on the open doors (local runtime, sign-in off)', () => {
     agent.destroy();
   }, 60_000);
 
-  it('alert links: a snooze link acts once; an alert about one customer (Reply-To them) carries no working link', async () => {
+  it('alert links: each link acts once; an alert about one customer (Reply-To them) carries no working link', async () => {
     // Two quiet-inbox inquiries → one alert listing both, with one-click links.
     for (const n of [1, 2]) expect((await postForm(runtime.api, 'quiet', { email: `q${n}@example.org`, message: `Quiet ${n}` })).status).toBe(303);
     expect((await postForm(runtime.api, 'solo', { email: 'single@example.org', message: 'Only me' })).status).toBe(303);
@@ -245,12 +245,16 @@ describe('attacks on the open doors (local runtime, sign-in off)', () => {
     });
     await sweepAt(runtime.api, new Date(Date.now() + 3.2 * 3600_000));
     const [digest] = await waitForMails(runtime.ses, 'manager@quiet.test', 1);
-    const snooze = /\/a\/[\w.-]+/.exec(digest!.body.text!.split('Snooze 1 hour:')[1]!)![0];
-    const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${runtime.api}${snooze}`, { method: 'POST' })).status);
-    expect(statuses).toEqual([200, 409, 409, 409]);
-    const snoozed = (await storedInquiries(runtime.dynamo)).filter((i) => i.inboxId === 'quiet').flatMap((i) => i.timeline.filter((e) => e.type === 'snoozed'));
-    expect(snoozed).toHaveLength(1);
+    const linkAfter = (label: string) => /\/a\/[\w.-]+/.exec(digest!.body.text!.split(label)[1]!)![0];
+    // Replaying a link: the first POST acts, every later one is refused and changes nothing.
+    const post = async (path: string) => (await fetch(`${runtime.api}${path}`, { method: 'POST' })).status;
+    const snooze = linkAfter('Snooze 1 hour:');
+    expect([await post(snooze), await post(snooze), await post(snooze), await post(snooze)]).toEqual([200, 409, 409, 409]);
+    const answer = linkAfter('Mark answered:');
+    expect([await post(answer), await post(answer), await post(answer), await post(answer)]).toEqual([200, 409, 409, 409]);
+    const quiet = (await storedInquiries(runtime.dynamo)).filter((i) => i.inboxId === 'quiet');
+    expect(quiet.filter((i) => i.status === 'answered')).toHaveLength(1);
+    expect(quiet.flatMap((i) => i.timeline.filter((e) => e.type === 'answered'))).toHaveLength(1);
 
     await sweepAt(runtime.api, new Date(Date.now() + 5 * 3600_000));
     const [single] = await waitForMails(runtime.ses, 'manager@solo.test', 1);
