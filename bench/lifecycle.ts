@@ -69,7 +69,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
   await ensureTable(client, tableName);
   const used = meter(client);
   const config = parseConfig({
-    inboxes: [{ id: 'life', name: 'Life Ltd', address: 'in@life.test', from: 'Life <in@life.test>', managers: ['boss@life.test'], timeZone: 'Europe/London', hours: '24/7', replyWithin: '4h' }],
+    inboxes: [{ id: 'life', name: 'Life Ltd', address: 'in@life.test', from: 'Life <in@life.test>', managers: ['boss@life.test'], timeZone: 'Europe/London', hours: '24/7', replyWithin: '4h', acknowledgement: { newAddresses: 'off' } }],
   });
   const events = createEventLog();
   let mails = 0;

@@ -5,10 +5,14 @@ export const httpApiAccess: FunctionAccess = {
   store: [
     // receive-inquiry and its acknowledgement
     'create', 'get', 'save', 'linkMessageId', 'customerHistory', 'getAckLog', 'saveAckLog',
+    // the budget of acknowledgements to new addresses, and its one warning per burst
+    'takeBudgetSlot', 'extendWindow',
     // the API, one-click links and ratings
     'getByReference', 'listMail',
     // the status page, its CSV export and single-use sign-in links
     'listOpen', 'listAnswered', 'listReceived', 'claimOnce',
+    // sessions: ended ones (claims) and each viewer's session version (sign out everywhere)
+    'hasClaim', 'readCounter', 'incrementCounter',
   ],
   sendsMail: true,
   publishesEvents: true,

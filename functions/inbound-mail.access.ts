@@ -7,6 +7,8 @@ export const inboundMailAccess: FunctionAccess = {
     // threading: message ids, reference tags, the customer's latest open inquiry
     'findByMessageId', 'getByReference', 'customerHistory',
     'create', 'get', 'save', 'linkMessageId', 'getAckLog', 'saveAckLog',
+    // the budget of acknowledgements to new addresses, and its one warning per burst
+    'takeBudgetSlot', 'extendWindow',
   ],
   sendsMail: true,
   publishesEvents: true,

@@ -5,7 +5,7 @@ export const sweepAccess: FunctionAccess = {
   store: [
     'findDue', 'get', 'save',
     // retrying an acknowledgement is the same use case as the first attempt: it personalises from the history
-    'customerHistory', 'getAckLog', 'saveAckLog', 'linkMessageId',
+    'customerHistory', 'getAckLog', 'saveAckLog', 'linkMessageId', 'takeBudgetSlot', 'extendWindow',
   ],
   sendsMail: true,
   publishesEvents: true,

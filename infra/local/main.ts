@@ -18,6 +18,9 @@ import { parseOptions, USAGE } from './options';
 import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
+import { resolverFromFile } from './mail-authentication';
+import { weakSecretProblems } from '../../shared/channels/webhook-endpoint';
+import { splitSecrets } from '../../shared/channels/signatures/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { StartupError } from './startup-error';
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfigFile(options.config);
+  await refuseWeakWebhookSecrets(config, envSecrets(process.env));
   await assertPortFree(options.port, 'HTTP server', '--port');
   if (!options.sesEndpoint) await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
   await assertPortFree(options.demoPort, 'demo form site', '--demo-port');
@@ -89,6 +93,8 @@ async function main(): Promise<void> {
       port: options.port,
       handler: createHandler(() => deps),
       devRoutes: async (method, url) => {
+        // With sign-in on, the machine is being tried as if deployed: the dev routes (time travel, the event log) are not there.
+        if (!deps.openStatusPage) return undefined;
         if (method === 'POST' && url.pathname === '/_dev/sweep') {
           const at = url.searchParams.get('at');
           const when = at ? new Date(at) : undefined;
@@ -108,7 +114,12 @@ async function main(): Promise<void> {
 
     // Mail to the inbox addresses: raw kept in the data dir first, then the same use case as the Lambda.
     const mailDir = localMailDirectory(options.dataDir);
-    const smtp = await startSmtpListener({ port: options.smtpPort, deps, rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir) });
+    const smtp = await startSmtpListener({
+      port: options.smtpPort,
+      deps,
+      rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir),
+      resolver: resolverFromFile(process.env.WATCHDOG_DNS_FILE),
+    });
     stops.push(() => smtp.stop());
 
     const timer = setInterval(() => {
@@ -188,6 +199,16 @@ async function webhookSigningLines(config: WatchdogConfig, secrets: SecretSource
     if (unsigned.length) lines.push(`  UNSIGNED accepted ${unsigned.join(', ')} — local only; on AWS these are refused`);
   }
   return lines;
+}
+
+/** A webhook secret shorter than 24 key bytes (or `whsec_` with no key) is refused before anything listens. */
+async function refuseWeakWebhookSecrets(config: WatchdogConfig, secrets: SecretSource): Promise<void> {
+  const problems: string[] = [];
+  for (const inbox of config.inboxes) {
+    const name: SecretName = `webhook-secret/${inbox.id}`;
+    problems.push(...weakSecretProblems(name, splitSecrets(await secrets.get(name))));
+  }
+  if (problems.length) throw new StartupError(`refusing a weak webhook secret: ${problems.join('; ')}`);
 }
 
 /** Signed links in alerts must survive a restart: the key is kept in the data dir unless one is given. */

@@ -1,5 +1,5 @@
 import { findInbox } from '../config/inboxes';
-import { NotFoundError, UnauthorizedError } from '../domain/errors';
+import { NotFoundError, RetryableError, UnauthorizedError } from '../domain/errors';
 import { json, PayloadTooLargeError, type HttpRequest, type HttpResponse } from '../http/http';
 import type { Deps } from '../ports/deps';
 import type { SecretName } from '../ports/secrets';
@@ -10,7 +10,7 @@ import { buildContent } from './field-mapping';
 import { answersToRoles } from './providers/answers';
 import { PROVIDERS } from './providers';
 import { splitSecrets } from './signatures/compare';
-import { verifyStandardWebhook } from './signatures/standard-webhooks';
+import { verifyStandardWebhook, webhookSecretProblem } from './signatures/standard-webhooks';
 import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
 
 /**
@@ -19,9 +19,20 @@ import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
  */
 async function secretsFor(deps: Deps, name: SecretName): Promise<string[] | 'unsigned'> {
   const secrets = splitSecrets(await deps.secrets.get(name));
+  const weak = name.split('/').length === 2 ? weakSecretProblems(name, secrets) : [];
+  // The local runtime refuses to start with one; deployed, deliveries wait (503, providers retry) until it is fixed.
+  if (weak.length) throw new RetryableError(`Webhooks to this inbox are paused: ${weak.join('; ')}`);
   if (secrets.length) return secrets;
   if (deps.allowUnsignedWebhooks) return 'unsigned';
   throw new UnauthorizedError(`Webhooks to this inbox are refused: no signing secret is configured (${name}; locally ${secretEnvName(name)})`);
+}
+
+/** Problems of a Standard Webhooks secret list (comma-separated for rotation), each naming the secret. */
+export function weakSecretProblems(name: SecretName, secrets: string[]): string[] {
+  return secrets.flatMap((secret, i) => {
+    const problem = webhookSecretProblem(secret);
+    return problem ? [`${secretEnvName(name)}${secrets.length > 1 ? ` (entry ${i + 1})` : ''} ${problem}`] : [];
+  });
 }
 
 /** Before any HMAC is computed over it: a flood of large bodies costs a length check, nothing more. */

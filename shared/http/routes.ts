@@ -66,11 +66,15 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { method: 'POST', path: '/a/{token}', authorization: LINK_AUTH },
   { method: 'GET', path: '/', authorization: STATUS_AUTH },
   { method: 'GET', path: '/inquiries/{id}', authorization: STATUS_AUTH },
-  { method: 'GET', path: '/api/inquiries.csv', authorization: API_AUTH },
+  // Page actions of a signed-in viewer, scoped to the viewer's inboxes; the SameSite=Strict cookie keeps other sites' forms out.
+  { method: 'POST', path: '/inquiries/{id}/acknowledge', authorization: STATUS_AUTH },
+  { method: 'POST', path: '/inquiries/{id}/answered', authorization: STATUS_AUTH },
+  { method: 'POST', path: '/inquiries/{id}/snooze', authorization: STATUS_AUTH },
+  { method: 'GET', path: '/api/inquiries.csv', authorization: `${API_AUTH} A signed-in viewer's session cookie also opens it, scoped to the viewer's inboxes.` },
   { method: 'POST', path: '/signin', authorization: SIGN_IN_AUTH },
   { method: 'GET', path: '/signin/{token}', authorization: SIGN_IN_AUTH },
   { method: 'POST', path: '/signin/{token}', authorization: SIGN_IN_AUTH },
-  { method: 'POST', path: '/signout', authorization: 'Signing out only clears the session cookie; it needs no identity and changes nothing stored.' },
+  { method: 'POST', path: '/signout', authorization: 'Signing out needs no identity: it clears the cookie and ends the session it names (with "everywhere", every session of that signed-in viewer, checked from the cookie itself).' },
   { method: 'GET', path: '/r/{token}', authorization: RATING_AUTH },
   { method: 'POST', path: '/r/{token}', authorization: RATING_AUTH },
 ];

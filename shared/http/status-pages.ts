@@ -102,7 +102,7 @@ const shell = (body: string) =>
   htmlTemplate<Chrome & Record<string, unknown>>(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{{title}} — inquiry-watchdog</title><style>{{{style}}}</style></head><body>
-<header><h1>{{title}}</h1><span class="who">{{#if open}}local{{else}}{{#if viewer}}signed in as {{viewer}} · <form method="post" action="/signout"><button type="submit">sign out</button></form>{{/if}}{{/if}}</span></header>
+<header><h1>{{title}}</h1><span class="who">{{#if open}}local{{else}}{{#if viewer}}signed in as {{viewer}} · <form method="post" action="/signout"><button type="submit">sign out</button></form> · <form method="post" action="/signout"><input type="hidden" name="everywhere" value="1"><button type="submit">sign out everywhere</button></form>{{/if}}{{/if}}</span></header>
 {{#if open}}<p class="banner" role="note"><strong>Local mode:</strong> this status page is open to anyone who can reach this machine; no sign-in is needed here. Deployed, it asks for an emailed sign-in link.</p>{{/if}}
 ${body}
 {{#if script}}<script nonce="{{nonce}}">{{{script}}}</script>{{/if}}
@@ -154,6 +154,10 @@ const inquiryBody = shell(`
 {{#if firstReply}}<dt>First reply after</dt><dd>{{firstReply}}</dd>{{/if}}
 {{#if rating}}<dt>Customer's rating</dt><dd>Did we solve it? <strong>{{rating}}</strong></dd>{{/if}}
 </dl>
+{{#if held}}<form method="post" action="/inquiries/{{row.id}}/acknowledge"><button class="primary" type="submit" data-action="release-ack">Send the held acknowledgement</button></form>{{/if}}
+{{#unless answered}}<p class="actions"><form method="post" action="/inquiries/{{row.id}}/answered" style="display:inline"><button class="primary" type="submit" data-action="answered">Mark answered</button></form>
+<form method="post" action="/inquiries/{{row.id}}/snooze" style="display:inline"><input type="hidden" name="for" value="1h"><button type="submit" data-action="snooze-1h">Snooze 1 hour</button></form>
+<form method="post" action="/inquiries/{{row.id}}/snooze" style="display:inline"><input type="hidden" name="for" value="4h"><button type="submit" data-action="snooze-4h">Snooze 4 hours</button></form></p>{{/unless}}
 <h3>Message</h3><p class="message">{{message}}</p>
 <h3>Timeline</h3>
 <ol class="timeline">{{#each timeline}}<li class="{{type}}"><span class="muted">{{at}}</span> — {{note}}</li>{{/each}}</ol>
@@ -245,6 +249,7 @@ const ACK_STATES: Record<string, string> = {
   suppressed: 'not sent (suppressed)',
   failed: 'failed',
   unknown: 'unknown (a send was interrupted)',
+  held: 'held (over the budget of mail to new addresses)',
 };
 const RATING_NAMES: Record<string, string> = { yes: 'yes', partly: 'partly', no: 'no' };
 
@@ -260,6 +265,7 @@ export function inquiryPage(inquiry: Inquiry, inbox: InboxConfig, now: Date, vie
         zone: inbox.timeZone,
         answered: inquiry.status === 'answered' && inquiry.answeredAt ? `${fmt(inquiry.answeredAt, inbox.timeZone)}${inquiry.answeredBy ? ` by ${inquiry.answeredBy}` : ''}` : '',
         ack: `${ACK_STATES[inquiry.ack.state] ?? inquiry.ack.state}${inquiry.ack.reason ? ` — ${inquiry.ack.reason}` : ''}`,
+        held: inquiry.ack.state === 'held',
         firstReply: first === undefined ? '' : formatDurationShort(first),
         rating: inquiry.feedback?.rating ? RATING_NAMES[inquiry.feedback.rating] : '',
         message: inquiry.message || '(no message)',

@@ -9,6 +9,11 @@ import { formatBusinessTime, formatElapsed } from './time-phrases';
 export interface AlertEntry {
   inquiry: Inquiry;
   links?: { answer: string; snooze1h: string; snooze4h: string };
+  /**
+   * Instead of `links`, in an alert whose Reply-To is the customer: the inquiry's status-page address. A manager's
+   * reply quotes the alert to the customer, and that page acts only for someone signed in to this inbox.
+   */
+  page?: string;
 }
 
 interface ItemData {
@@ -24,6 +29,7 @@ interface ItemData {
   snippet: string;
   replyMailto: string;
   links?: AlertEntry['links'];
+  page?: string;
 }
 
 interface AlertData {
@@ -52,6 +58,9 @@ const text = textTemplate<AlertData>(`{{#if single}}A customer of {{business}} i
   Waiting:   {{waited}}
   Priority:  {{priority}}
   Message:   {{snippet}}
+{{#if page}}
+  Mark answered or snooze (signed in): {{page}}
+{{/if}}
 {{#if links}}
   Mark answered:  {{links.answer}}
   Snooze 1 hour:  {{links.snooze1h}}
@@ -83,7 +92,7 @@ const html = htmlTemplate<AlertData>(`<!doctype html>
 <tr><th align="left">Priority</th><td>{{priority}}</td></tr>
 </table>
 <blockquote style="border-left:3px solid #ccc;margin:0.6em 0;padding-left:1em;white-space:pre-wrap">{{snippet}}</blockquote>
-<p style="margin:0.4em 0 0"><a href="{{replyMailto}}">Reply to the customer</a>{{#if links}} · <a href="{{links.answer}}">Mark answered</a> · <a href="{{links.snooze1h}}">Snooze 1 hour</a> · <a href="{{links.snooze4h}}">Snooze 4 hours</a>{{/if}}</p>
+<p style="margin:0.4em 0 0"><a href="{{replyMailto}}">Reply to the customer</a>{{#if page}} · <a href="{{page}}">Mark answered or snooze (signed in)</a>{{/if}}{{#if links}} · <a href="{{links.answer}}">Mark answered</a> · <a href="{{links.snooze1h}}">Snooze 1 hour</a> · <a href="{{links.snooze4h}}">Snooze 4 hours</a>{{/if}}</p>
 </div>
 {{/each}}
 {{#if more.length}}<p>And {{more.length}} more, most urgent first:</p>
@@ -99,7 +108,7 @@ const FULL_ENTRIES = 50;
 
 /** One alert mail for one recipient, listing every inquiry that reached a ladder step for them in this sweep. */
 export function renderEscalationAlert(entries: AlertEntry[], inbox: InboxConfig, now: Date): { subject: string; text: string; html: string } {
-  const items = entries.map(({ inquiry, links }): ItemData => {
+  const items = entries.map(({ inquiry, links, page }): ItemData => {
     const name = inquiry.customer.name?.trim();
     const topic = headerSafe(inquiry.subject?.trim() || summarize(inquiry.message) || '(no subject)');
     return {
@@ -115,6 +124,7 @@ export function renderEscalationAlert(entries: AlertEntry[], inbox: InboxConfig,
       snippet: inquiry.message.length > SNIPPET ? `${inquiry.message.slice(0, SNIPPET)}…` : inquiry.message || '(no message)',
       replyMailto: `mailto:${encodeURIComponent(inquiry.customer.email)}?subject=${encodeURIComponent(`Re: ${topic} [${inquiry.reference}]`)}`,
       links,
+      page,
     };
   });
   const data: AlertData = {

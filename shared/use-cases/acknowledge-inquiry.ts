@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isPlatformAddress } from '../channels/email/form-notifications';
 import { findInbox } from '../config/inboxes';
 import type { InboxConfig, WatchdogConfig } from '../config/schema';
-import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
-import { parseDuration } from '../domain/duration';
+import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, DEFAULT_NEW_ADDRESS_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
+import { durationMs, formatDuration, parseDuration } from '../domain/duration';
+import { normalizeAddress } from '../domain/email-address';
 import { RetryableError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
+import { renderBudgetWarning } from '../messages/budget-warning';
 import { addressOf, newMessageId, threadableMessageId } from '../messages/addresses';
 import type { Deps } from '../ports/deps';
 import { measure } from './measure';
@@ -51,18 +53,25 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   const messageId = newMessageId('ack', inquiry.id, inbox.from, randomUUID().slice(0, 8));
   let providerMessageId: string;
   let linked: Inquiry[];
+  // Every door normalises addresses; one that still is not deliverable (an old item, a sender's header) is not mailed.
+  const deliverable = normalizeAddress(claimed.customer.email);
+  if (!deliverable.ok) return suppressAcknowledgement(deps, claimed, `the address ${deliverable.problem}`, { scope: 'address' });
   try {
-    const cap = await reserveAcknowledgement(deps, claimed, inbox, now);
-    if (!cap.allowed) return await suppressAcknowledgement(deps, claimed, cap.reason, { scope: cap.scope });
     const history = (await deps.store.customerHistory(inbox.id, claimed.customer.email, HISTORY_LIMIT)).filter(
       (other) => other.id !== claimed.id && other.receivedAt <= claimed.receivedAt,
     );
+    // A released acknowledgement was a person's decision: the budget no longer applies to it, the caps still do.
+    if (history.length === 0 && !claimed.ack.releasedBy && !(await takeNewAddressBudget(deps, claimed, inbox, now))) {
+      return await holdAcknowledgement(deps, claimed, inbox, now);
+    }
+    const cap = await reserveAcknowledgement(deps, claimed, inbox, now);
+    if (!cap.allowed) return await suppressAcknowledgement(deps, claimed, cap.reason, { scope: cap.scope });
     linked = history.filter((other) => other.status === 'open');
     const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
     if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
     ({ providerMessageId } = await deps.mailer.send({
       from: inbox.from,
-      to: [claimed.customer.email],
+      to: [deliverable.address],
       replyTo: [addressOf(inbox.from)],
       ...content,
       messageId,
@@ -107,6 +116,81 @@ export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reas
     { type: 'AcknowledgementSuppressed', at, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, ...detail } },
   ]);
   return after;
+}
+
+const newAddressLimit = (inbox: InboxConfig): AckLimit => {
+  const setting = inbox.acknowledgement?.newAddresses;
+  return limitOf(setting === 'off' ? undefined : setting, DEFAULT_NEW_ADDRESS_LIMIT);
+};
+
+/**
+ * One place in the inbox's budget of mail to addresses it never heard from: the defence against a script posting
+ * the form (or a webhook) with other people's addresses. Kept in DynamoDB, so every Lambda shares it.
+ */
+async function takeNewAddressBudget(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<boolean> {
+  if (inbox.acknowledgement?.newAddresses === 'off') return true;
+  const limit = newAddressLimit(inbox);
+  return deps.store.takeBudgetSlot(`new-address-acks#${inbox.id}`, inquiry.id, limit.count, now, durationMs(limit.per));
+}
+
+/**
+ * Over the budget: the inquiry is kept and watched as usual, but its acknowledgement waits for a person (status
+ * page → release). The managers hear of it once per burst: the burst lasts while held acknowledgements keep coming
+ * less than one budget window apart.
+ */
+async function holdAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<Inquiry> {
+  const limit = newAddressLimit(inbox);
+  const reason = `held: more than ${limit.count} acknowledgements to new addresses in ${formatDuration(limit.per)} (the inbox's budget); release it on the status page to send it`;
+  const at = now.toISOString();
+  const { before, after } = await saveWithRetry(deps, inquiry.id, (current) =>
+    current.ack.state === 'pending' || current.ack.state === 'claimed'
+      ? withTimeline(
+          { ...current, ack: { state: 'held', attempts: current.ack.attempts, reason } },
+          { at, type: 'ack-held', note: `Acknowledgement held, not sent: ${reason}.` },
+        )
+      : undefined,
+  );
+  if (!after) return before;
+  deps.log.warn('ack.held', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, budget: limit.count, per: formatDuration(limit.per) });
+  await publishEvents(deps, [
+    { type: 'AcknowledgementHeld', at, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, budget: limit.count } },
+  ]);
+  const sameBurst = await deps.store.extendWindow(`new-address-burst#${inbox.id}`, now, durationMs(limit.per));
+  if (!sameBurst) {
+    try {
+      await deps.mailer.send({
+        from: inbox.from,
+        to: inbox.managers,
+        ...renderBudgetWarning(inbox, limit, now),
+        messageId: newMessageId('alert', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
+        headers: { ...AUTO_REPLY_HEADERS, 'Auto-Submitted': 'auto-generated' },
+      });
+      deps.log.info('ack.budget_warning_sent', { inboxId: inbox.id });
+    } catch (error) {
+      // The held acknowledgements are on the status page whatever happens to this mail.
+      deps.log.error('ack.budget_warning_failed', { inboxId: inbox.id, error });
+    }
+  }
+  return after;
+}
+
+/**
+ * A person releases a held acknowledgement (status page): it goes back to pending, marked as released so the
+ * budget lets it through (the per-address caps still apply), and is sent now.
+ */
+export async function releaseHeldAcknowledgement(deps: Deps, inquiryId: string, by: string): Promise<{ inquiry: Inquiry; released: boolean }> {
+  const at = deps.clock.now().toISOString();
+  const { before, after } = await saveWithRetry(deps, inquiryId, (current) =>
+    current.ack.state === 'held'
+      ? withTimeline(
+          { ...current, ack: { state: 'pending', attempts: current.ack.attempts, releasedBy: by, retryAt: new Date(Date.parse(at) + 60_000).toISOString() } },
+          { at, type: 'ack-released', note: `${by} released the held acknowledgement.` },
+        )
+      : undefined,
+  );
+  if (!after) return { inquiry: before, released: false };
+  deps.log.info('ack.released', { inquiryId, inboxId: after.inboxId });
+  return { inquiry: await acknowledgeInquiry(deps, after), released: true };
 }
 
 /** A claim older than its timeout belongs to a process that died mid-send: record that, never re-send blindly. */
@@ -162,7 +246,9 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
       : withTimeline(
           {
             ...current,
-            ack: giveUp ? { state: 'failed', attempts, reason: `sending failed ${attempts} times` } : { state: 'pending', attempts, retryAt, reason: error.message },
+            ack: giveUp
+              ? { state: 'failed', attempts, reason: `sending failed ${attempts} times`, releasedBy: current.ack.releasedBy }
+              : { state: 'pending', attempts, retryAt, reason: error.message, releasedBy: current.ack.releasedBy },
           },
           {
             at: now.toISOString(),
@@ -199,7 +285,7 @@ async function recordSent(
       // `unknown`: the send outlived its claim and the sweeper gave up on it; now we know better.
       if (current.ack.state !== 'claimed' && current.ack.state !== 'unknown') return undefined;
       const next = withTimeline(
-        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at } },
+        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at, releasedBy: current.ack.releasedBy } },
         { at, type: 'acknowledged', note: `Acknowledgement sent to ${current.customer.email}.` },
       );
       return references.length === 0

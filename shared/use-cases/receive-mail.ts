@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from '../channels/email/classify';
+import { checkAuthor, sesEvidence, type AuthEvidence } from '../channels/email/author-authentication';
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
+import { withTimeline, type Inquiry } from '../domain/inquiry';
+import { saveWithRetry } from './save-with-retry';
 import type { FormNotification } from '../channels/email/form-notifications';
 import { parseMail, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
+import { normalizeAddress } from '../domain/email-address';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { headerSafe } from '../messages/header-hygiene';
@@ -33,6 +37,11 @@ export interface InboundMail {
   verdicts?: Verdicts;
   /** The inbox when the delivery route already says it (one receipt rule per inbox address). */
   inboxId?: string;
+  /**
+   * The receiving side's own check of the author domain (the local SMTP listener runs mailauth); absent on AWS,
+   * where SES's verdicts are the evidence. Called only for mail from a staff address.
+   */
+  authenticate?: () => Promise<AuthEvidence>;
 }
 
 export interface MailResult {
@@ -92,9 +101,12 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
     case 'staff': {
       const match = (await findThread(deps.store, kind.inbox, mail)) ?? (await latestOpenInquiryOf(deps.store, kind.inbox, mail));
       if (!match) return finish(deps, { ...base, outcome: 'ignored', reason: `${kind.reason}, but it matches no inquiry (no thread headers, reference tag or open inquiry of its recipients)` });
+      const evidence = input.authenticate ? await input.authenticate() : sesEvidence(mail, input.verdicts, input.envelope.mailFrom);
+      const author = checkAuthor(kind.staff.address, evidence);
+      if (!author.authenticated) return recordUnverifiedStaffMail(deps, base, match.inquiry, kind.staff.address, author.why, mail);
       const { changed } = await recordAnswer(deps, match.inquiry.id, { by: kind.staff.address, via: 'email' });
       if (mail.messageId) await deps.store.linkMessageId(mail.messageId, match.inquiry.id);
-      const reason = `${kind.reason}, matched by ${match.by}${changed ? '' : ' (it was already answered)'}`;
+      const reason = `${kind.reason}, matched by ${match.by}, author authenticated: ${author.how}${changed ? '' : ' (it was already answered)'}`;
       return finish(deps, { ...base, outcome: 'staff-reply', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
     }
     case 'customer':
@@ -116,7 +128,8 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
           channel: 'email',
           deliveryId: base.key,
           // No address: the inquiry is on the clock all the same; only the acknowledgement is impossible.
-          customer: { email: content.customer?.address ?? '', ...(name ? { name: headerSafe(name).slice(0, 200) } : {}) },
+          // The same normal form as the other doors; one that cannot be normalised is kept as sent (never acknowledged).
+          customer: { email: content.customer?.address ? normalOrAsSent(content.customer.address) : '', ...(name ? { name: headerSafe(name).slice(0, 200) } : {}) },
           ...(content.subject ? { subject: headerSafe(content.subject).slice(0, 300) } : {}),
           message: content.message,
           ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
@@ -143,6 +156,25 @@ function formContent(form: FormNotification, mail: ParsedMail): { customer?: Mai
     ...(form.topic ? { subject: form.topic } : {}),
     message: form.message ?? mail.text,
   };
+}
+
+/**
+ * Mail that says it is from staff but whose author domain is not authenticated: a forgery would stop the clock, so
+ * it does not. It is recorded (mail log and the inquiry's timeline, "unverified staff reply") and the inquiry stays
+ * open; the managers see it and the ladder runs on.
+ */
+async function recordUnverifiedStaffMail(deps: Deps, base: Omit<MailRecord, 'outcome' | 'reason'>, inquiry: Inquiry, from: string, why: string, mail: ParsedMail): Promise<MailResult> {
+  const at = deps.clock.now().toISOString();
+  await saveWithRetry(deps, inquiry.id, (current) =>
+    withTimeline(current, { at, type: 'unverified-staff-reply', note: `Unverified staff reply from ${from}${mail.subject ? ` ("${mail.subject.slice(0, 120)}")` : ''}: not counted as an answer, because ${why}.` }),
+  );
+  deps.log.warn('mail.unverified_staff', { inboxId: base.inboxId, inquiryId: inquiry.id, from, why });
+  return finish(deps, { ...base, outcome: 'unverified-staff-reply', reason: `claims to be from staff (${from}), but ${why}; not counted as an answer`, inquiryId: inquiry.id, reference: inquiry.reference });
+}
+
+function normalOrAsSent(address: string): string {
+  const normal = normalizeAddress(address);
+  return normal.ok ? normal.address : address;
 }
 
 async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {

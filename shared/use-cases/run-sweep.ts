@@ -5,7 +5,7 @@ import type { InboxConfig } from '../config/schema';
 import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { positionAfter, stepRecipients, stepsToFire } from '../domain/escalation';
-import { withTimeline, type Inquiry } from '../domain/inquiry';
+import { mayMailCustomer, withTimeline, type Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert, type AlertEntry } from '../messages/escalation-alert';
@@ -189,7 +189,10 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
     return;
   }
   for (const [recipient, steps] of recipients) alerts.push({ inbox, recipient, inquiry: owned, steps });
-  if (firing?.steps.some((index) => inbox.escalation[index]!.updateCustomer) && owned.ack.state !== 'suppressed') holdingUpdates.push(owned);
+  if (firing?.steps.some((index) => inbox.escalation[index]!.updateCustomer)) {
+    if (mayMailCustomer(owned)) holdingUpdates.push(owned);
+    else await noteSkippedUpdate(deps, owned, stamp);
+  }
 
   if (!firing) return;
   summary.stepsFired += firing.steps.length;
@@ -225,13 +228,17 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
 
   for (const group of groups.values()) {
     const { inbox, recipient } = group[0]!;
+    // One customer: Reply-To is theirs, and a reply quotes this mail to them; so no working links in it, only the
+    // inquiry's status page, which acts for a signed-in viewer of the inbox alone.
+    const quotedToCustomer = group.length === 1;
     const entries: AlertEntry[] = group
       .sort((a, b) => a.inquiry.replyBy.localeCompare(b.inquiry.replyBy))
       .map(({ inquiry }) => ({
         inquiry,
-        ...(key && base
+        ...(key && base && !quotedToCustomer
           ? { links: Object.fromEntries(SNOOZES.map(([action, field]) => [field, `${base.replace(/\/$/, '')}/a/${createActionToken(key, { inquiryId: inquiry.id, action, recipient }, now)}`])) as AlertEntry['links'] }
           : {}),
+        ...(base && quotedToCustomer ? { page: `${base.replace(/\/$/, '')}/inquiries/${encodeURIComponent(inquiry.id)}` } : {}),
       }));
     const single = entries.length === 1 ? entries[0]!.inquiry : undefined;
     try {
@@ -279,6 +286,14 @@ async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
     const recipients = owed.recipients.filter((r) => r.toLowerCase() !== duty.recipient.toLowerCase());
     return { ...current, escalation: { ...current.escalation, alertRetry: recipients.length > 0 ? { ...owed, recipients } : undefined } };
   }).catch((error: unknown) => deps.log.error('alert.settle_failed', { inquiryId: duty.inquiry.id, error }));
+}
+
+/** The acknowledgement was held or suppressed: a holding update would be the mail we decided not to send. */
+async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string): Promise<void> {
+  const note = `No holding update: the acknowledgement was ${inquiry.ack.state}${inquiry.ack.reason ? ` (${inquiry.ack.reason})` : ''}, and later mail to the customer obeys the same caps.`;
+  await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note })).catch((error: unknown) =>
+    deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
+  );
 }
 
 /** "We have not forgotten you", threaded under our acknowledgement, with the honest new expectation. */

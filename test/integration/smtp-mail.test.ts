@@ -11,7 +11,8 @@ import { runSweep } from '../../shared/use-cases/run-sweep';
 import { localMetrics } from '../../shared/adapters/local-metrics/metrics';
 import { jsonLogger } from '../../shared/ports/logger';
 import { realDeps, travellingClock } from '../support/deps';
-import { corpus, corpusConfig, fixture, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { corpus, corpusConfig, deliveredFixture, fixture, staffDns, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { answersResolver } from '../../infra/local/mail-authentication';
 import { mailsTo, type StoredMail } from '../support/ses-store';
 
 /**
@@ -39,14 +40,15 @@ describe('the .eml corpus through the SMTP listener', () => {
 
   beforeAll(async () => {
     env = await realDeps(config, clock);
+    // The business's DKIM key is published in the test's own DNS answers: its staff replies authenticate.
     env.deps.metrics = metrics;
     env.deps.log = jsonLogger((line) => logLines.push(line));
-    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024 });
+    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024, resolver: answersResolver(staffDns) });
     client = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
     const ack: Record<string, string> = {};
     const ref: Record<string, string> = {};
     for (const message of corpus) {
-      const raw = fixture(message.file, { ack, ref });
+      const raw = await deliveredFixture(message, { ack, ref });
       const info = await send(raw, message.rcptTo);
       replies[message.file] = info.response ?? '';
       const record = await recordOf(raw);

@@ -140,6 +140,9 @@ export function runtimeConfig(inbox: Record<string, unknown> = {}) {
         escalation: [{ after: '100%', notify: 'managers' }],
         // The managers' mail is counted: no morning digest on the same tick (reports have their own tests).
         reports: { daily: false, weekly: false },
+        // These scenarios send hundreds of inquiries from distinct addresses, each to be acknowledged; the budget for
+        // new addresses has its own attack tests (test/reliability/attacks.test.ts).
+        acknowledgement: { newAddresses: 'off' },
         ...inbox,
       },
     ],

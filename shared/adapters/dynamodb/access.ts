@@ -8,7 +8,7 @@ export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]
  * each Put in a transaction is authorised as PutItem (each ConditionCheck would be ConditionCheckItem; the store
  * issues none).
  */
-export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'DeleteItem';
+export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 export interface StoreOperationAccess {
   /** Item actions on the table itself. */
@@ -42,6 +42,12 @@ export const STORE_ACCESS = {
   listReceived: { items: ['BatchGetItem'], query: ['gsi2'] },
   claimOnce: { items: ['PutItem'] },
   releaseClaim: { items: ['DeleteItem'] },
+  hasClaim: { items: ['GetItem'] },
+  // Reads the budget's slot items in one BatchGetItem, then takes a free one with a conditional UpdateItem.
+  takeBudgetSlot: { items: ['BatchGetItem', 'UpdateItem'] },
+  extendWindow: { items: ['UpdateItem'] },
+  readCounter: { items: ['GetItem'] },
+  incrementCounter: { items: ['UpdateItem'] },
   findDue: { items: ['BatchGetItem'], query: ['due'] },
 } as const satisfies Record<keyof InquiryStore, StoreOperationAccess>;
 

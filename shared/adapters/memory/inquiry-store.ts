@@ -18,6 +18,9 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
   const mail = new Map<string, MailRecord>();
   const ackLogs = new Map<string, AckLog>();
   const claims = new Map<string, number>();
+  const budgets = new Map<string, Array<{ holder: string; until: number }>>();
+  const windows = new Map<string, number>();
+  const counters = new Map<string, number>();
   const copy = <T>(value: T): T => structuredClone(value);
   const byId = (id: string | undefined) => (id ? copy(inquiries.get(id)) : undefined);
   const all = () => [...inquiries.values()].map(copy);
@@ -86,6 +89,29 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
     },
     async releaseClaim(name) {
       claims.delete(name);
+    },
+    async hasClaim(name, now) {
+      return (claims.get(name) ?? 0) > now.getTime();
+    },
+    async takeBudgetSlot(scope, holder, slots, now, windowMs) {
+      const live = (budgets.get(scope) ?? []).filter((slot) => slot.until > now.getTime());
+      if (live.some((slot) => slot.holder === holder)) return true;
+      if (live.length >= slots) return false;
+      budgets.set(scope, [...live, { holder, until: now.getTime() + windowMs }]);
+      return true;
+    },
+    async extendWindow(name, now, windowMs) {
+      const wasOpen = (windows.get(name) ?? 0) > now.getTime();
+      windows.set(name, now.getTime() + windowMs);
+      return wasOpen;
+    },
+    async readCounter(name) {
+      return counters.get(name) ?? 0;
+    },
+    async incrementCounter(name) {
+      const value = (counters.get(name) ?? 0) + 1;
+      counters.set(name, value);
+      return value;
     },
     async *findDue(now) {
       for (const inquiry of all()) {
