@@ -3,6 +3,7 @@ import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from 
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
 import { parseMail, UnparseableMailError, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
+import type { AckState } from '../domain/inquiry';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { headerSafe } from '../messages/header-hygiene';
@@ -41,6 +42,8 @@ export interface MailResult {
   reference?: string;
   /** True when this mail was processed before and nothing new happened now. */
   duplicate: boolean;
+  /** A new inquiry's acknowledgement as it stands once the mail is processed (suppressed by a cap, say, with why). */
+  acknowledgement?: { state: AckState; reason?: string };
 }
 
 /** `mid:<Message-ID>` or `sha256:<raw hash>` — the identity a redelivery shares. */
@@ -120,7 +123,8 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
         },
       });
       if (mail.messageId) await deps.store.linkMessageId(mail.messageId, inquiry.id);
-      return finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+      const result = await finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+      return { ...result, acknowledgement: { state: inquiry.ack.state, ...(inquiry.ack.reason ? { reason: inquiry.ack.reason } : {}) } };
     }
   }
 }
