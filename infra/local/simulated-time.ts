@@ -5,29 +5,31 @@ import type { InquiryStore } from '../../shared/ports/inquiry-store';
 
 /**
  * Times `POST /_dev/sweep?at=` understands, so that a tour can be followed on any day without editing dates:
- * - an ISO time, `2026-12-01T10:00:00Z`;
- * - `+5h`, `+2d` (wall-clock time from now; in a URL `+` may arrive as a space, or as `%2B`);
+ * - an ISO time, `2026-12-01T10:00:00Z`, optionally plus a duration: `2026-12-01T10:00:00Z+1d`;
+ * - `+5h`, `+2d` (wall-clock time from now);
  * - `today-17:30`, `tomorrow-08:05`, or a weekday, `mon-08:05` (the next Monday after today), as local time in
  *   `zone` (the first inbox's time zone).
+ * In a query string `+` arrives as a space (form encoding) unless written `%2B`: both are read as a plus.
  * Returns undefined for anything else.
  */
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 export function parseSimulatedTime(value: string, now: Date, zone: string): Date | undefined {
-  const text = value.trim().toLowerCase();
-  const relative = /^\+?(\S+)$/.exec(text);
-  if ((value.startsWith('+') || value.startsWith(' ')) && relative) {
-    const duration = parseDuration(relative[1]!);
-    return duration ? new Date(now.getTime() + durationMs(duration)) : undefined;
+  const plus = /^(.*?)[+ ](\d+(?:\.\d+)?[smhd])$/i.exec(value);
+  if (plus) {
+    const duration = parseDuration(plus[2]!.toLowerCase());
+    const base = plus[1]!.trim() === '' ? now : parseSimulatedTime(plus[1]!, now, zone);
+    return duration && base ? new Date(base.getTime() + durationMs(duration)) : undefined;
   }
-  const local = /^(today|tomorrow|mon|tue|wed|thu|fri|sat|sun)[-@ ]([01]?\d|2[0-3]):([0-5]\d)$/.exec(text);
+  const text = value.trim().toLowerCase();
+  const local = /^(today|tomorrow|mon|tue|wed|thu|fri|sat|sun)[-@]([01]?\d|2[0-3]):([0-5]\d)$/.exec(text);
   if (local) {
     const today = DateTime.fromJSDate(now, { zone }).startOf('day');
     let day = today;
     if (local[1] === 'tomorrow') day = today.plus({ days: 1 });
     else if (local[1] !== 'today') {
       const wanted = WEEKDAYS.indexOf(local[1]!) + 1;
-      const ahead = ((wanted - today.weekday + 7) % 7) || 7;
+      const ahead = (wanted - today.weekday + 7) % 7 || 7;
       day = today.plus({ days: ahead });
     }
     return day.set({ hour: Number(local[2]), minute: Number(local[3]) }).toJSDate();
