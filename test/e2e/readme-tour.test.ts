@@ -130,8 +130,6 @@ describe('README tour (Quick start and Try it)', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchBrowser();
     const tab = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-    await tab.goto(`${runtime.api}/`);
-    await tab.screenshot({ path: join(SCREENSHOTS, 'tour-status-page.png'), fullPage: true });
     await tab.goto(`${runtime.api}/inquiries/${vars.REF}`);
     await tab.screenshot({ path: join(SCREENSHOTS, 'tour-inquiry-page.png'), fullPage: true });
     await tab.setContent(alert!.body.html!);
@@ -151,6 +149,13 @@ describe('README tour (Quick start and Try it)', () => {
     // The demo config lists only https://acme-plumbing.test; the runtime adds its demo origin, whatever its port.
     expect(new URL(runtime.demo).port).not.toBe('3001');
     expect((await post(runtime.demo)).status).toBe(303);
+    // Sam's open inquiry shows his phone on the status page, beside Jane's unacknowledged one.
+    const status = await (await fetch(`${runtime.api}/`)).text();
+    expect(status).toContain('<a href="tel:07700900123">07700 900123</a>');
+    const tab = await (browser ?? (browser = await launchBrowser())).newPage({ viewport: { width: 1100, height: 800 } });
+    await tab.goto(`${runtime.api}/`);
+    await tab.screenshot({ path: join(SCREENSHOTS, 'tour-status-page.png'), fullPage: true });
+    await tab.close();
     const refused = await post('https://elsewhere.test');
     expect(refused.status).toBe(403);
     const words = await refused.text();
