@@ -311,7 +311,7 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
       headers: AUTO_REPLY_HEADERS,
     });
     summary.customerUpdates++;
-    entry = { type: 'customer-updated', note: `Holding update sent to ${inquiry.customer.email}: reply now expected by ${formatBusinessTime(expectedBy, inbox.timeZone)}.` };
+    entry = { type: 'customer-updated', note: `Told the customer (${inquiry.customer.email}) we now expect to reply by ${formatBusinessTime(expectedBy, inbox.timeZone)} (a holding update).` };
     await publishEvents(deps, [
       { type: 'CustomerUpdated', at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { expectedBy: expectedBy.toISOString() } },
     ]);
