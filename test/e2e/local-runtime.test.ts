@@ -66,7 +66,12 @@ describe('local runtime (npm start)', () => {
     expect(await mailsTo(ses, 'ana@example.com')).toHaveLength(1);
 
     const events = (await (await fetch(`${api}/_dev/events`)).json()) as Array<{ type: string; inquiryId: string }>;
-    expect(events.filter((e) => e.inquiryId === accepted.id).map((e) => e.type)).toEqual(['InquiryReceived', 'InquiryAcknowledged', 'DeadlineBreached', 'EscalationStepReached']);
+    const types = events.filter((e) => e.inquiryId === accepted.id).map((e) => e.type);
+    // Each exactly once. With a 3 s deadline on a loaded machine the acknowledgement can be recorded after the
+    // sweeper saw the breach, so only the order the product guarantees is checked: received first, breach before step.
+    expect([...types].sort()).toEqual(['DeadlineBreached', 'EscalationStepReached', 'InquiryAcknowledged', 'InquiryReceived']);
+    expect(types[0]).toBe('InquiryReceived');
+    expect(types.indexOf('DeadlineBreached')).toBeLessThan(types.indexOf('EscalationStepReached'));
   });
 
   it('runs one sweep as of any time with POST /_dev/sweep?at=', async () => {
