@@ -19,6 +19,8 @@ export interface LocalOptions {
   sweepEvery: string;
   inMemory: boolean;
   dataDir: string;
+  /** Start from empty data: the inquiries, events and received mail of earlier runs are deleted first. */
+  fresh: boolean;
 }
 
 /** Flag → environment variable (DESIGN.md §5; names are a contract with users' scripts). */
@@ -34,6 +36,7 @@ const ENV = {
   'sweep-every': 'WATCHDOG_SWEEP_EVERY',
   'in-memory': 'WATCHDOG_IN_MEMORY',
   'data-dir': 'WATCHDOG_DATA_DIR',
+  fresh: 'WATCHDOG_FRESH',
 } as const;
 
 export const USAGE = `Usage: npm start -- [options]
@@ -49,6 +52,8 @@ export const USAGE = `Usage: npm start -- [options]
   --sweep-every DURATION     how often the sweeper runs, e.g. 30s, 1m (default 1m)                [${ENV['sweep-every']}]
   --in-memory                keep nothing on disk (default: data persists under --data-dir)       [${ENV['in-memory']}=1]
   --data-dir DIR             where local data lives (default .watchdog)                           [${ENV['data-dir']}]
+  --fresh                    delete the inquiries, events and mail of earlier runs first (keeps the
+                             signing key and API token)                                           [${ENV.fresh}=1]
   --help                     this text
 `;
 
@@ -75,6 +80,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'sweep-every': { type: 'string' },
         'in-memory': { type: 'boolean' },
         'data-dir': { type: 'string' },
+        fresh: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -87,6 +93,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const sweepEvery = value('sweep-every') ?? '1m';
   const sweep = parseDuration(sweepEvery);
   if (!sweep) throw new StartupError(`--sweep-every must be a duration like 30s or 1m (got "${sweepEvery}")`);
+  const flag = (name: 'in-memory' | 'fresh') => parsed[name] === true || ['1', 'true', 'yes'].includes((env[ENV[name]] ?? '').toLowerCase());
   return {
     config: value('config') ?? DEMO_CONFIG,
     port: port(value('port') ?? '3000', 'port'),
@@ -98,7 +105,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     sesEndpoint: value('ses-endpoint'),
     sweepEveryMs: durationMs(sweep),
     sweepEvery,
-    inMemory: parsed['in-memory'] === true || ['1', 'true', 'yes'].includes((env[ENV['in-memory']] ?? '').toLowerCase()),
+    inMemory: flag('in-memory'),
     dataDir: value('data-dir') ?? '.watchdog',
+    fresh: flag('fresh'),
   };
 }

@@ -34,6 +34,13 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The answer says when a new inquiry's customer was not acknowledged, and why: a quiet 250 hid capped acks. */
+function ackNote({ acknowledgement: ack }: MailResult): string {
+  if (!ack || ack.state === 'sent') return '';
+  if (ack.state === 'pending') return `, not acknowledged yet${ack.reason ? ` (${ack.reason})` : ''}: the sweeper retries`;
+  return `, not acknowledged: ${ack.reason ?? ack.state}`;
+}
+
 const smtpError = (message: string, responseCode: number) => Object.assign(new Error(message), { responseCode });
 
 /**
@@ -79,7 +86,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<{
           options.onMail?.(result);
           results.push(result);
         }
-        return results.map((r) => `${r.inboxId}: ${r.outcome}${r.duplicate ? ' (seen before)' : ''}`).join('; ');
+        return results.map((r) => `${r.inboxId}: ${r.outcome}${r.duplicate ? ' (seen before)' : ''}${ackNote(r)}`).join('; ');
       })().then(
         (summary) => callback(null, `2.0.0 Received (${summary})`),
         (error: Error & { responseCode?: number }) => {

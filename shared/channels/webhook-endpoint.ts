@@ -4,7 +4,7 @@ import { json, PayloadTooLargeError, type HttpRequest, type HttpResponse } from 
 import type { Deps } from '../ports/deps';
 import type { SecretName } from '../ports/secrets';
 import { secretEnvName } from '../ports/secrets';
-import { receiveInquiry, type InquiryInput } from '../use-cases/receive-inquiry';
+import { receiveInquiry, type InquiryInput, type ReceiveResult } from '../use-cases/receive-inquiry';
 import { sameContentWithin } from './dedupe';
 import { buildContent } from './field-mapping';
 import { answersToRoles } from './providers/answers';
@@ -41,8 +41,18 @@ function refuseOversized(request: HttpRequest): void {
 }
 
 async function receive(deps: Deps, input: InquiryInput): Promise<HttpResponse> {
-  const { inquiry, duplicate } = await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) });
-  return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
+  return receipt(await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) }));
+}
+
+/**
+ * The 202 answer. It says whether the customer was acknowledged and, if not, why (a cap, say): the sender of a
+ * webhook is the business's own system, and a silent "accepted" hid suppressed acknowledgements. (Public forms do
+ * not say it: a stranger would learn whether an address wrote in recently.)
+ */
+function receipt({ inquiry, duplicate }: ReceiveResult): HttpResponse {
+  const { state, reason } = inquiry.ack;
+  const acknowledgement = state === 'sent' || !reason ? { state } : { state, reason };
+  return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate, acknowledgement });
 }
 
 /** `POST /webhooks/{inbox}`: generic JSON, Standard Webhooks signature. */
@@ -71,6 +81,5 @@ export async function handleProviderWebhook(request: HttpRequest, inboxId: strin
   // The same-content key is computed before the provider's metadata (response id, times) is added, so a resubmission
   // of the same answers within the window is recognised too.
   const key = sameContentWithin(input);
-  const { inquiry, duplicate } = await receiveInquiry(deps, { ...input, fields: { ...content.fields, [providerName]: meta } }, { sameContentWithin: key });
-  return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
+  return receipt(await receiveInquiry(deps, { ...input, fields: { ...content.fields, [providerName]: meta } }, { sameContentWithin: key }));
 }

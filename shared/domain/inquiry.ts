@@ -27,6 +27,8 @@ export interface TimelineEntry {
   type: string;
   /** Why it happened, in words a manager understands. */
   note: string;
+  /** Written by a simulated sweep of the local runtime (`/_dev/sweep?at=`): `at` is a pretended time. */
+  simulated?: boolean;
 }
 
 export interface Inquiry {

@@ -51,8 +51,7 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   if (!claimed) return (await deps.store.get(inquiry.id)) ?? inquiry;
 
   const messageId = newMessageId('ack', inquiry.id, inbox.from, randomUUID().slice(0, 8));
-  let providerMessageId: string;
-  let linked: Inquiry[];
+  let outcome: { sent: true; providerMessageId: string; linked: Inquiry[] } | { sent: false; reason: string; scope: string; linked: Inquiry[] };
   // Every door normalises addresses; one that still is not deliverable (an old item, a sender's header) is not mailed.
   const deliverable = normalizeAddress(claimed.customer.email);
   if (!deliverable.ok) return suppressAcknowledgement(deps, claimed, `the address ${deliverable.problem}`, { scope: 'address' });
@@ -64,25 +63,34 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
     if (history.length === 0 && !claimed.ack.releasedBy && !(await takeNewAddressBudget(deps, claimed, inbox, now))) {
       return await holdAcknowledgement(deps, claimed, inbox, now);
     }
+    const linked = history.filter((other) => other.status === 'open');
     const cap = await reserveAcknowledgement(deps, claimed, inbox, now);
-    if (!cap.allowed) return await suppressAcknowledgement(deps, claimed, cap.reason, { scope: cap.scope });
-    linked = history.filter((other) => other.status === 'open');
-    const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
-    if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
-    ({ providerMessageId } = await deps.mailer.send({
-      from: inbox.from,
-      to: [deliverable.address],
-      replyTo: [addressOf(inbox.from)],
-      ...content,
-      messageId,
-      // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
-      inReplyTo: threadableMessageId(claimed.sourceMessageId),
-      headers: AUTO_REPLY_HEADERS,
-    }));
+    if (!cap.allowed) {
+      outcome = { sent: false, reason: cap.reason, scope: cap.scope, linked };
+    } else {
+      const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
+      if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
+      const { providerMessageId } = await deps.mailer.send({
+        from: inbox.from,
+        to: [deliverable.address],
+        replyTo: [addressOf(inbox.from)],
+        ...content,
+        messageId,
+        // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
+        inReplyTo: threadableMessageId(claimed.sourceMessageId),
+        headers: AUTO_REPLY_HEADERS,
+      });
+      outcome = { sent: true, providerMessageId, linked };
+    }
   } catch (error) {
     return releaseClaim(deps, claimed, attempts, error as Error);
   }
-  return recordSent(deps, claimed, { attempts, messageId, providerMessageId, linked });
+  if (!outcome.sent) {
+    // Not acknowledged, but still the same person's other open inquiry: whoever picks one up must see the other.
+    const kept = await suppressAcknowledgement(deps, claimed, outcome.reason, { scope: outcome.scope });
+    return linkOpenInquiries(deps, kept, outcome.linked);
+  }
+  return recordSent(deps, claimed, { attempts, messageId, providerMessageId: outcome.providerMessageId, linked: outcome.linked });
 }
 
 /** Why an address must not get customer mail: none at all, or a form service's own sending address. */
@@ -265,6 +273,26 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
   return after ?? before;
 }
 
+/** Notes on the customer's other open inquiries that this one came in and is linked to them. */
+async function linkOthers(deps: Deps, inquiry: Inquiry, others: Inquiry[], at: string): Promise<void> {
+  for (const other of others) {
+    await saveWithRetry(deps, other.id, (current) =>
+      withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${inquiry.reference}); linked to this inquiry.` }),
+    ).catch((error: unknown) => deps.log.error('ack.link_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, otherId: other.id, error }));
+  }
+}
+
+/** Links an inquiry whose acknowledgement was not sent to the customer's other open ones, on both timelines. */
+async function linkOpenInquiries(deps: Deps, inquiry: Inquiry, others: Inquiry[]): Promise<Inquiry> {
+  if (others.length === 0) return inquiry;
+  const at = deps.clock.now().toISOString();
+  const references = others.map((other) => other.reference);
+  const note = `Linked to the customer's open ${references.length === 1 ? 'inquiry' : 'inquiries'} ${references.join(', ')} (the customer was not told: no acknowledgement was sent).`;
+  const { before, after } = await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at, type: 'linked', note }));
+  await linkOthers(deps, inquiry, others, at);
+  return after ?? before;
+}
+
 /**
  * The mail is out: record it on the inquiry whatever else changed meanwhile (an answer may have landed), link both
  * message ids for threading — ours and the one SES substitutes for it — and note the link on the customer's other
@@ -300,11 +328,7 @@ async function recordSent(
     deps.log.error('ack.record_failed', { ...log, error });
     return claimed;
   }
-  for (const other of sent.linked) {
-    await saveWithRetry(deps, other.id, (current) =>
-      withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${claimed.reference}); linked to this inquiry.` }),
-    ).catch((error: unknown) => deps.log.error('ack.link_failed', { ...log, otherId: other.id, error }));
-  }
+  await linkOthers(deps, claimed, sent.linked, at);
   measure(deps, 'AcksSent', claimed);
   deps.log.info('ack.sent', { ...log, linked: references.length });
   await publishEvents(deps, [

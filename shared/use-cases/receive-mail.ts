@@ -8,6 +8,7 @@ import type { FormNotification } from '../channels/email/form-notifications';
 import { parseMail, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
 import { normalizeAddress } from '../domain/email-address';
+import type { AckState } from '../domain/inquiry';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { headerSafe } from '../messages/header-hygiene';
@@ -52,6 +53,8 @@ export interface MailResult {
   reference?: string;
   /** True when this mail was processed before and nothing new happened now. */
   duplicate: boolean;
+  /** A new inquiry's acknowledgement as it stands once the mail is processed (suppressed by a cap, say, with why). */
+  acknowledgement?: { state: AckState; reason?: string };
 }
 
 /** `mid:<Message-ID>` or `sha256:<raw hash>` — the identity a redelivery shares. */
@@ -144,7 +147,8 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
         content.customer ? {} : { withoutAcknowledgement: `the ${kind.kind === 'form' ? `${kind.form.platform} notification` : 'mail'} names no visitor address to write to; the inquiry is on the clock all the same` },
       );
       if (mail.messageId) await deps.store.linkMessageId(mail.messageId, inquiry.id);
-      return finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+      const result = await finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+      return { ...result, acknowledgement: { state: inquiry.ack.state, ...(inquiry.ack.reason ? { reason: inquiry.ack.reason } : {}) } };
     }
   }
 }

@@ -50,6 +50,18 @@ const ALERT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Sup
 /** A failed alert is sent again this long after, by a later sweep. */
 const ALERT_RETRY_MS = 60_000;
 /**
+ * A fired step in words a manager uses — "Warned the team", "Alerted the managers", "Reminded again" — with the
+ * ladder's own numbers kept at the end as details for whoever tunes the config.
+ */
+function stepNote(step: InboxConfig['escalation'][number], index: number, inbox: InboxConfig, at: { again: boolean; repeats: number; beforeDeadline: boolean }): string {
+  const who = stepRecipients(step, inbox).join(', ');
+  const group = step.notify === 'team' ? 'the team' : step.notify === 'managers' ? 'the managers' : '';
+  const action = at.again ? `Reminded ${group || who} again` : `${at.beforeDeadline ? 'Warned' : 'Alerted'} ${group || who}`;
+  const customer = step.updateCustomer ? '; told the customer we are on it, with a new reply time' : '';
+  return `${action}${group ? ` (${who})` : ''}${customer} (details: step ${index + 1}, at ${step.after}${at.again ? `, repeat ${at.repeats}` : ''}).`;
+}
+
+/**
  * A claimed step's alert is owed (recorded with the claim) until its send is confirmed; if the sweep dies in
  * between, a sweep after this lease sends it. Longer than any sweep's sending takes, so a live one is not doubled.
  */
@@ -158,14 +170,17 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
       },
     };
     if (firing.skipped.length > 0) {
-      next = withTimeline(next, { at: stamp, type: 'steps-skipped', note: `Warning step ${firing.skipped.map((s) => s + 1).join(', ')} passed over: the deadline had already gone.` });
+      next = withTimeline(next, {
+        at: stamp,
+        type: 'steps-skipped',
+        note: `No early warning sent: the deadline had already passed when the watchdog looked (details: step ${firing.skipped.map((s) => s + 1).join(', ')} skipped).`,
+      });
     }
     if (breaching) next = withTimeline(next, { at: stamp, type: 'breached', note: `No reply by ${formatBusinessTime(replyBy, inbox.timeZone)}.` });
     for (const index of firing.steps) {
       const step = inbox.escalation[index]!;
-      const label = `step ${index + 1} (${step.after}${index === position.nextStep && repeats > 0 ? `, repeat ${repeats}` : ''})`;
-      const who = stepRecipients(step, inbox).join(', ');
-      next = withTimeline(next, { at: stamp, type: now >= replyBy ? 'escalated' : 'warned', note: `Ladder ${label}: alert to ${who}${step.updateCustomer ? '; holding update to the customer' : ''}.` });
+      const again = index === position.nextStep && repeats > 0;
+      next = withTimeline(next, { at: stamp, type: now >= replyBy ? 'escalated' : 'warned', note: stepNote(step, index, inbox, { again, repeats, beforeDeadline: now < replyBy }) });
     }
   }
   if (retry) next = withTimeline(next, { at: stamp, type: 'alert-retried', note: `Sending the alert again to ${retry.recipients.join(', ')}.` });
@@ -321,7 +336,7 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
       headers: AUTO_REPLY_HEADERS,
     });
     summary.customerUpdates++;
-    entry = { type: 'customer-updated', note: `Holding update sent to ${inquiry.customer.email}: reply now expected by ${formatBusinessTime(expectedBy, inbox.timeZone)}.` };
+    entry = { type: 'customer-updated', note: `Told the customer (${inquiry.customer.email}) we now expect to reply by ${formatBusinessTime(expectedBy, inbox.timeZone)} (a holding update).` };
     await publishEvents(deps, [
       { type: 'CustomerUpdated', at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { expectedBy: expectedBy.toISOString() } },
     ]);
