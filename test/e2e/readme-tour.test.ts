@@ -106,7 +106,7 @@ describe('README tour (Quick start and Try it)', () => {
     expect(other.timeline.map((e) => e.note)).toContain(`Linked to the customer's open inquiry ${vars.REF} (the customer was not told: no acknowledgement was sent).`);
     // The simulated sweeps' entries are marked (the deadline's, then "did we solve it?" a day later), the real ones not.
     expect(first.timeline.filter((e) => e.simulated).map((e) => e.type)).toEqual(['steps-skipped', 'breached', 'escalated', 'customer-updated', 'feedback-requested']);
-    expect(first.timeline.filter((e) => !e.simulated).map((e) => e.type)).toEqual(['received', 'acknowledged', 'linked', 'answered']);
+    expect(first.timeline.filter((e) => !e.simulated).map((e) => e.type)).toEqual(['received', 'acknowledged', 'linked', 'unverified-staff-reply', 'answered']);
     expect(first.timeline.find((e) => e.type === 'escalated')!.note).toBe(
       'Alerted the managers (maria@acme-plumbing.test); told the customer we are on it, with a new reply time (details: step 2, at 100%).',
     );

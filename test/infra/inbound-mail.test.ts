@@ -168,7 +168,7 @@ describe('queue and function', () => {
     expect(s3).toHaveLength(1);
     expect(s3[0]!.Action).toBe('s3:GetObject');
     expect(s3[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(stack.inboundMail.bucket), 'Arn'] }, '/inbound/*']] });
-    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // It reads no secrets.
     expect(actions.filter((a) => a.startsWith('ssm:'))).toEqual([]);
     expect(JSON.stringify(statements.find((s) => s.Action === 'dynamodb:Query')!.Resource)).toContain('/index/gsi1');
