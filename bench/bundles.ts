@@ -13,6 +13,9 @@ export interface BundleFigures {
   bytes: number;
   coldLoadMsMedian: number;
   coldLoadRuns: number[];
+  /** The same probe importing only the packages the bundle leaves external (the AWS SDK, from the Lambda runtime). */
+  externalsLoadMsMedian: number;
+  externals: string[];
 }
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -29,7 +32,8 @@ export async function benchBundles(entries: string[], runs = 7): Promise<BundleF
   const figures: BundleFigures[] = [];
   for (const entry of entries) {
     const outfile = join(outDir, `${entry.replace(/\W+/g, '-')}.mjs`);
-    await build({
+    const result = await build({
+      metafile: true,
       entryPoints: [join(root, entry)],
       outfile,
       bundle: true,
@@ -43,9 +47,17 @@ export async function benchBundles(entries: string[], runs = 7): Promise<BundleF
       mainFields: options.mainFields,
       logLevel: 'silent',
     });
-    const probe = `const t=performance.now();await import(${JSON.stringify(outfile)});process.stdout.write(String(performance.now()-t));`;
-    const coldLoadRuns = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8' })));
-    figures.push({ entry, bytes: statSync(outfile).size, coldLoadMsMedian: median(coldLoadRuns), coldLoadRuns });
+    const externals = [...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path)))].sort();
+    const probe = (imports: string) => `const t=performance.now();${imports};process.stdout.write(String(performance.now()-t));`;
+    const time = (code: string) => Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }));
+    // Alternating the two probes keeps a busy machine from favouring one of them.
+    const coldLoadRuns: number[] = [];
+    const externalRuns: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      coldLoadRuns.push(time(probe(`await import(${JSON.stringify(outfile)})`)));
+      externalRuns.push(time(probe(`await Promise.all(${JSON.stringify(externals)}.map((m) => import(m)))`)));
+    }
+    figures.push({ entry, bytes: statSync(outfile).size, coldLoadMsMedian: median(coldLoadRuns), coldLoadRuns, externalsLoadMsMedian: median(externalRuns), externals });
   }
   return figures;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 import { parseMail } from '../shared/channels/email/parse';
-import { tenMegabyteMail, threeHundredRecipientMail } from '../test/support/mail-corpus';
+import { endlessEnclosuresMail, tenMegabyteMail, threeHundredRecipientMail } from '../test/support/mail-corpus';
 import { startLocalRuntime } from '../test/support/local-runtime';
 import { median, percentile } from './stats';
 
@@ -13,6 +13,8 @@ export interface ParseFigures {
   maxMs: number;
   tenMegabyteMs: number;
   threeHundredRecipientsMs: number;
+  /** 3 MB of 3,000 enclosed parts, read up to the MIME budget. */
+  endlessEnclosuresMs: number;
 }
 
 export interface SmtpFigures {
@@ -49,6 +51,7 @@ export async function benchParse(): Promise<ParseFigures> {
     maxMs: Math.max(...times),
     tenMegabyteMs: await timeParse(tenMegabyteMail(), 3),
     threeHundredRecipientsMs: await timeParse(threeHundredRecipientMail()),
+    endlessEnclosuresMs: await timeParse(endlessEnclosuresMail(), 3),
   };
 }
 

@@ -21,20 +21,24 @@ export interface Capacity {
   write: number;
 }
 
+/** Write units by DynamoDB operation, and how many calls, per inquiry: where the lifecycle's writes go. */
+export type WritesByOperation = Record<string, { calls: number; units: number }>;
+
 export interface LifecycleFigures {
   /** Capacity units per inquiry for each phase, as DynamoDB Local reports them (table and indexes). */
   phases: Record<'ingestAndAck' | 'alert' | 'answer', Capacity>;
   perInquiry: Capacity;
   mailsPerInquiry: number;
   eventsPerInquiry: number;
+  writesByOperation: WritesByOperation;
   /** Read units of one idle sweep (every shard queried, nothing due). */
   idleSweepReadUnits: number;
   costs: { per1000Inquiries: number; per1000InquiriesWithSes: number; monthlyIdle: number; monthlyAt1000: number; monthlyAt1000000: number };
 }
 
 /** Counts consumed capacity on every DynamoDB call of a client (a middleware; the store stays as it is). */
-function meter(client: DynamoDBClient): Capacity {
-  const total: Capacity = { read: 0, write: 0 };
+function meter(client: DynamoDBClient): Capacity & { byOperation: WritesByOperation } {
+  const total = { read: 0, write: 0, byOperation: {} as WritesByOperation };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
@@ -43,8 +47,12 @@ function meter(client: DynamoDBClient): Capacity {
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
       const units = [consumed ?? []].flat().reduce<number>((sum, c) => sum + ((c as { CapacityUnits?: number }).CapacityUnits ?? 0), 0);
       const writes = /Put|Update|Delete|TransactWrite|BatchWrite/.test(context.commandName ?? '');
-      if (writes) total.write += units;
-      else total.read += units;
+      if (writes) {
+        total.write += units;
+        const operation = (total.byOperation[context.commandName ?? '?'] ??= { calls: 0, units: 0 });
+        operation.calls++;
+        operation.units += units;
+      } else total.read += units;
       return result;
     },
     { step: 'initialize', name: 'capacityMeter' },
@@ -61,7 +69,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
   await ensureTable(client, tableName);
   const used = meter(client);
   const config = parseConfig({
-    inboxes: [{ id: 'life', name: 'Life Ltd', address: 'in@life.test', from: 'Life <in@life.test>', managers: ['boss@life.test'], timeZone: 'Europe/London', hours: '24/7', replyWithin: '4h' }],
+    inboxes: [{ id: 'life', name: 'Life Ltd', address: 'in@life.test', from: 'Life <in@life.test>', managers: ['boss@life.test'], timeZone: 'Europe/London', hours: '24/7', replyWithin: '4h', acknowledgement: { newAddresses: 'off' } }],
   });
   const events = createEventLog();
   let mails = 0;
@@ -75,7 +83,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
     log: silentLogger,
     secrets: envSecrets({ WATCHDOG_SIGNING_KEY: 'k', WATCHDOG_PUBLIC_URL: 'https://life.test' }),
   });
-  const snapshot = () => ({ ...used });
+  const snapshot = (): Capacity => ({ read: used.read, write: used.write });
   const diff = (a: Capacity, b: Capacity): Capacity => ({ read: (b.read - a.read) / inquiries, write: (b.write - a.write) / inquiries });
 
   const idleBefore = snapshot();
@@ -83,6 +91,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
   const idleSweepReadUnits = used.read - idleBefore.read;
 
   const t0 = snapshot();
+  used.byOperation = {};
   const ids: string[] = [];
   for (let i = 0; i < inquiries; i++) {
     const { inquiry } = await receiveInquiry(deps('2026-11-23T09:00:00Z'), {
@@ -103,6 +112,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
   const perInquiry = { read: phases.ingestAndAck.read + phases.alert.read + phases.answer.read, write: phases.ingestAndAck.write + phases.alert.write + phases.answer.write };
   const mailsPerInquiry = mails / inquiries;
   const eventsPerInquiry = events.recent().length / inquiries;
+  const writesByOperation = Object.fromEntries(Object.entries(used.byOperation).map(([name, o]) => [name, { calls: o.calls / inquiries, units: o.units / inquiries }]));
 
   // What one inquiry costs, SES aside: its DynamoDB units, its share of Lambda, the API request, its events.
   const perInquiryUsd =
@@ -123,7 +133,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
     monthlyAt1000: monthlyIdle + perInquiryUsd * 1000,
     monthlyAt1000000: monthlyIdle + perInquiryUsd * 1_000_000,
   };
-  return { phases, perInquiry, mailsPerInquiry, eventsPerInquiry, idleSweepReadUnits, costs };
+  return { phases, perInquiry, mailsPerInquiry, eventsPerInquiry, writesByOperation, idleSweepReadUnits, costs };
 }
 
 export { DUE_SHARDS };

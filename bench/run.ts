@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { freePort } from '../infra/local/ports';
@@ -21,14 +21,15 @@ import { benchSweep } from './sweep';
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
 const quick = values.quick === true;
 const wanted = (section: string) => !values.only || values.only.includes(section);
-const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, cpus: cpus().length, quick };
+// Timings are only as good as the machine is idle: the load average goes with every run.
+const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverageAtStart: loadavg()[0], quick };
 
-console.log(`inquiry-watchdog benchmarks — ${cpus().length} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
+console.log(`inquiry-watchdog benchmarks — ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}${quick ? ' (quick)' : ''}`);
 
 if (wanted('bundles')) {
   console.log('\nfunction bundles (as the stack builds them; cold load = fresh node importing the bundle, median of 7)');
   const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts', 'functions/reports.ts']);
-  for (const b of bundles) console.log(`  ${b.entry.padEnd(24)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms`);
+  for (const b of bundles) console.log(`  ${b.entry.padEnd(24)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms, of which the AWS SDK alone ${fixed(b.externalsLoadMsMedian, 0, 4)} ms`);
   results.bundles = bundles;
 }
 
@@ -48,7 +49,7 @@ if (wanted('ingest')) {
 if (wanted('email')) {
   console.log('\nemail: parse time per message (postal-mime + classification input), median of 5 parses each');
   const parse = await benchParse();
-  console.log(`  ${parse.messages} corpus messages: p50 ${parse.p50ms.toFixed(2)} ms, p99 ${parse.p99ms.toFixed(2)} ms, max ${parse.maxMs.toFixed(2)} ms; 10 MB mail ${parse.tenMegabyteMs.toFixed(0)} ms; 300 recipients ${parse.threeHundredRecipientsMs.toFixed(2)} ms`);
+  console.log(`  ${parse.messages} corpus messages: p50 ${parse.p50ms.toFixed(2)} ms, p99 ${parse.p99ms.toFixed(2)} ms, max ${parse.maxMs.toFixed(2)} ms; 10 MB mail ${parse.tenMegabyteMs.toFixed(0)} ms; 300 recipients ${parse.threeHundredRecipientsMs.toFixed(2)} ms; 3 MB of endless enclosures ${parse.endlessEnclosuresMs.toFixed(1)} ms`);
   console.log('email: SMTP listener → stored and acknowledged (local runtime)');
   console.log('  conns  messages   msg/s    p50 ms   p99 ms   lost');
   const smtp = await benchSmtp(quick ? [1, 5] : [1, 5, 10], quick ? 50 : 200);
@@ -88,6 +89,7 @@ if (wanted('sweep') || wanted('detection') || wanted('lifecycle')) {
       const life = await benchLifecycle(endpoints);
       for (const [phase, c] of Object.entries(life.phases)) console.log(`  ${phase.padEnd(14)} ${fixed(c.write, 1, 6)} WRU ${fixed(c.read, 1, 6)} RRU`);
       console.log(`  ${'total'.padEnd(14)} ${fixed(life.perInquiry.write, 1, 6)} WRU ${fixed(life.perInquiry.read, 1, 6)} RRU   ${life.mailsPerInquiry.toFixed(2)} mails, ${life.eventsPerInquiry.toFixed(1)} events per inquiry`);
+      console.log(`  writes per inquiry by operation: ${Object.entries(life.writesByOperation).map(([name, o]) => `${name} ${o.calls.toFixed(1)} calls / ${o.units.toFixed(1)} WRU`).join('; ')}`);
       console.log(`  idle sweep: ${life.idleSweepReadUnits} RRU over ${DUE_SHARDS} shards`);
       const c = life.costs;
       console.log(`  AWS cost without SES: $${c.per1000Inquiries.toFixed(4)} per 1,000 inquiries; with SES at $0.10 per 1,000 mails: $${c.per1000InquiriesWithSes.toFixed(4)}`);
@@ -99,6 +101,7 @@ if (wanted('sweep') || wanted('detection') || wanted('lifecycle')) {
   }
 }
 
+results.loadAverageAtEnd = loadavg()[0];
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/${String(results.at).replace(/[:.]/g, '-')}.json`, import.meta.url);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);

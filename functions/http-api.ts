@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handleFormPost, handlePreflight, handleStamp, handleThanks } from '../shared/channels/form-submission';
 import { handleGenericWebhook, handleProviderWebhook } from '../shared/channels/webhook-endpoint';
 import { requireBearer } from '../shared/http/auth';
-import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpResponse, type Route } from '../shared/http/http';
+import { errorResponse, fromApiGatewayEvent, json, matchRoute, type HttpRequest, type HttpResponse, type Route } from '../shared/http/http';
 import type { Deps } from '../shared/ports/deps';
 import { findInbox } from '../shared/config/inboxes';
 import { linkConfirmationPage, linkErrorPage, linkResultPage } from '../shared/http/link-pages';
@@ -10,11 +10,13 @@ import { actOnLink, previewLink } from '../shared/use-cases/act-on-link';
 import { getInquiry } from '../shared/use-cases/get-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { parseAnsweredBy } from '../shared/channels/api';
-import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { createAwsDeps } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
+import { routesFromTable } from '../shared/http/routes';
 import { statusRoutes } from '../shared/http/status-routes';
 
-/** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
-export const routes: Array<Route<Deps>> = [
+/** The handlers, each under its route key; which routes exist (here and on AWS) is ROUTE_TABLE's to say. */
+const handlers: Array<Route<Deps>> = [
   { method: 'GET', pattern: '/health', handle: async () => json(200, { status: 'ok' }) },
   { method: 'POST', pattern: '/webhooks/{inbox}', handle: (request, { inbox }, deps) => handleGenericWebhook(request, inbox!, deps) },
   { method: 'POST', pattern: '/webhooks/{inbox}/{provider}', handle: (request, { inbox, provider }, deps) => handleProviderWebhook(request, inbox!, provider!, deps) },
@@ -56,21 +58,32 @@ export const routes: Array<Route<Deps>> = [
   ...statusRoutes,
 ];
 
+/** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */
+export const routes: Array<Route<Deps>> = routesFromTable(handlers);
+
 export function createHandler(getDeps: () => Deps) {
   return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     const deps = getDeps();
-    const request = fromApiGatewayEvent(event);
-    const matched = matchRoute(routes, request);
-    if (matched === undefined) return json(404, { error: `No route for ${request.method} ${request.path}` });
-    if (matched === 'method') return json(405, { error: `${request.method} is not allowed on ${request.path}` });
-    try {
-      return await matched.route.handle(request, matched.params, deps);
-    } catch (error) {
-      // One-click links are opened by people in a browser: they get a page, not JSON; and the token stays out of logs.
-      if (request.path.startsWith('/a/')) return linkErrorPage(error, deps);
-      return errorResponse(error, deps.log, { method: request.method, path: request.path });
-    }
+    return withNoSniff(await respond(deps, fromApiGatewayEvent(event)));
   };
 }
 
-export const handler = createHandler(lazy(() => createAwsDeps()));
+async function respond(deps: Deps, request: HttpRequest): Promise<HttpResponse> {
+  const matched = matchRoute(routes, request);
+  if (matched === undefined) return json(404, { error: `No route for ${request.method} ${request.path.slice(0, 200)}` });
+  if (matched === 'method') return json(405, { error: `${request.method} is not allowed on ${request.path.slice(0, 200)}` });
+  try {
+    return await matched.route.handle(request, matched.params, deps);
+  } catch (error) {
+    // One-click links are opened by people in a browser: they get a page, not JSON; and the token stays out of logs.
+    if (request.path.startsWith('/a/')) return linkErrorPage(error, deps);
+    return errorResponse(error, deps.log, { method: request.method, path: request.path });
+  }
+}
+
+/** Every answer, JSON, page or CSV, tells browsers not to guess another type than the one it says. */
+function withNoSniff(response: HttpResponse): HttpResponse {
+  return { ...response, headers: { ...response.headers, 'x-content-type-options': 'nosniff' } };
+}
+
+export const handler = lambdaEntry(createHandler, createAwsDeps);

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { inboundDeliveries } from '../shared/channels/email/inbound-event';
-import { lazy } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 import { createInboundMailDeps, type InboundMailDeps } from '../shared/wiring/inbound-mail';
 import { receiveMail } from '../shared/use-cases/receive-mail';
 
@@ -29,4 +29,4 @@ export function createHandler(getDeps: () => InboundMailDeps) {
   };
 }
 
-export const handler = createHandler(lazy(() => createInboundMailDeps()));
+export const handler = lambdaEntry(createHandler, createInboundMailDeps);

@@ -2,7 +2,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { Deps } from '../shared/ports/deps';
 import type { MailboxPorts } from '../shared/ports/mailbox';
 import { pollMailboxes, type MailboxPollReport } from '../shared/use-cases/watch-mailbox';
-import { lazy } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 import { createMailboxWatchDeps } from '../shared/wiring/mailbox-watch';
 
 /** Time kept back from the Lambda timeout to record the last batch, log out and write the checkpoints. */
@@ -20,4 +20,4 @@ export function createHandler(getDeps: () => { deps: Deps; ports: MailboxPorts }
   };
 }
 
-export const handler = createHandler(lazy(() => createMailboxWatchDeps()));
+export const handler = lambdaEntry(createHandler, createMailboxWatchDeps);

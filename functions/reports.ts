@@ -1,7 +1,8 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { Deps } from '../shared/ports/deps';
 import { sendDueReports, type ReportsSummary } from '../shared/use-cases/send-reports';
-import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { createAwsDeps } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 
 /**
  * The reports schedule (every 15 minutes) → whatever digest or weekly report is due now, per inbox in its own time
@@ -15,4 +16,4 @@ export function createHandler(getDeps: () => Deps) {
   };
 }
 
-export const handler = createHandler(lazy(() => createAwsDeps()));
+export const handler = lambdaEntry(createHandler, createAwsDeps);

@@ -1,7 +1,8 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { Deps } from '../shared/ports/deps';
 import { runSweep, type SweepSummary } from '../shared/use-cases/run-sweep';
-import { createAwsDeps, lazy } from '../shared/wiring/aws';
+import { createAwsDeps } from '../shared/wiring/aws';
+import { lambdaEntry } from '../shared/wiring/lambda';
 
 /** Time kept back from the Lambda timeout to send the mail of what was claimed and to log. */
 const MAIL_RESERVE_MS = 15_000;
@@ -18,4 +19,4 @@ export function createHandler(getDeps: () => Deps) {
   };
 }
 
-export const handler = createHandler(lazy(() => createAwsDeps()));
+export const handler = lambdaEntry(createHandler, createAwsDeps);

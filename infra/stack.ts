@@ -3,6 +3,8 @@ import { RUNTIME_ENV } from '../shared/config/runtime-env';
 import type { Construct } from 'constructs';
 import type { WatchdogConfig } from '../shared/config/schema';
 import { WatchdogAlarms } from './constructs/alarms';
+import { DeliveryEvents } from './constructs/delivery-events';
+import { WatchdogDashboard } from './constructs/dashboard';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
@@ -13,6 +15,14 @@ import { WatchdogSecrets } from './constructs/secrets';
 import { TickSchedule } from './constructs/tick-schedule';
 import { WatchdogTable } from './constructs/table';
 import { WatchdogFunction } from './constructs/watchdog-function';
+import { storeAccess } from '../shared/adapters/dynamodb/access';
+import type { FunctionAccess } from '../shared/wiring/function-access';
+import { httpApiAccess } from '../functions/http-api.access';
+import { inboundMailAccess } from '../functions/inbound-mail.access';
+import { reportsAccess } from '../functions/reports.access';
+import { sweepAccess } from '../functions/sweep.access';
+import { sesEventsAccess } from '../functions/ses-events.access';
+import { mailboxWatchAccess } from '../functions/mailbox-watch.access';
 
 export interface WatchdogStackProps extends StackProps {
   readonly config: WatchdogConfig;
@@ -40,6 +50,10 @@ export class WatchdogStack extends Stack {
   readonly digestSchedule: TickSchedule;
   /** Present when an inbox has a `mailbox` connection. */
   readonly mailboxWatch?: MailboxWatch;
+  readonly sesEventsFunction: WatchdogFunction;
+  readonly deliveryEvents: DeliveryEvents;
+  /** Only with `-c dashboard=true`. */
+  readonly dashboard?: WatchdogDashboard;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -56,69 +70,88 @@ export class WatchdogStack extends Stack {
       config,
       tableName: table.table.tableName,
       eventBusName: events.bus.eventBusName,
-      secretsPath: secrets.path,
       configurationSetName: mail.configurationSet.ref,
     };
-
-    const httpApi = (this.httpApiFunction = new WatchdogFunction(this, 'HttpApiFunction', {
-      ...shared,
-      entry: 'functions/http-api.ts',
-      description: 'inquiry-watchdog: webhooks, API and health checks',
-      // API Gateway gives up after 30 s; an ingest is a few DynamoDB writes and one SES send.
-      timeout: Duration.seconds(10),
-    }));
-    table.grantItemActions(httpApi.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
-    table.grantQuery(httpApi.role, ['gsi1', 'gsi2']);
-
-    const sweep = (this.sweepFunction = new WatchdogFunction(this, 'SweepFunction', {
-      ...shared,
-      entry: 'functions/sweep.ts',
-      description: 'inquiry-watchdog: escalates inquiries whose next check is due',
-      // Finish before the next tick so sweeps do not pile up.
-      timeout: Duration.seconds(50),
-    }));
-    table.grantItemActions(sweep.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
-    table.grantQuery(sweep.role, ['due']);
+    /** Functions whose manifest asks for the API's URL: it is added to their environment once the API exists. */
+    const needPublicUrl: WatchdogFunction[] = [];
+    /** Each function's grants come from its access manifest (functions/<name>.access.ts), never written here. */
+    const grantAccess = (fn: WatchdogFunction, access: FunctionAccess) => {
+      if (access.publicUrl) needPublicUrl.push(fn);
+      const { items, indexes } = storeAccess(access.store);
+      if (items.length > 0) table.grantItemActions(fn.role, items);
+      if (indexes.length > 0) table.grantQuery(fn.role, indexes);
+      if (access.sendsMail) mail.grantSendRawEmail(fn.role);
+      if (access.publishesEvents) events.grantPublish(fn.role);
+      if (access.secrets) secrets.grantRead(fn, access.secrets);
+      if (access.readsRawMail) inbound.grantReadRawMail(fn.function, fn.role);
+      return fn;
+    };
 
     // Email channel: SES stores each mail in S3 first; the queue feeds the inbound-mail function.
     // `-c activateReceiptRuleSet=false` leaves the region's active rule set alone (activate ours by hand).
     const activate = this.node.tryGetContext('activateReceiptRuleSet') as boolean | string | undefined;
-    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', { config, activateRuleSet: activate !== false && activate !== 'false' }));
-    const inboundFn = (this.inboundMailFunction = new WatchdogFunction(this, 'InboundMailFunction', {
-      ...shared,
-      entry: 'functions/inbound-mail.ts',
-      description: 'inquiry-watchdog: received mail (from S3 via SQS) → inquiry, follow-up, staff reply or recorded reason',
-      timeout: InboundMail.FUNCTION_TIMEOUT,
-      // A 40 MB message is parsed in memory.
-      memorySize: 1024,
-      environment: { [RUNTIME_ENV.rawMailBucket]: inbound.bucket.bucketName },
+    // `-c inboundTls=optional` also accepts mail delivered without TLS (see InboundMailProps.requireTls).
+    const requireTls = this.node.tryGetContext('inboundTls') !== 'optional';
+    // `-c takeOverReceiptRuleSet=true` replaces a rule set that is already active (and restores it later).
+    const takeOver = this.node.tryGetContext('takeOverReceiptRuleSet') as boolean | string | undefined;
+    const inbound = (this.inboundMail = new InboundMail(this, 'InboundMail', {
+      config,
+      activateRuleSet: activate !== false && activate !== 'false',
+      takeOverRuleSet: takeOver === true || takeOver === 'true',
+      requireTls,
     }));
-    inbound.connect(inboundFn.function, inboundFn.role);
-    table.grantItemActions(inboundFn.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
-    table.grantQuery(inboundFn.role, ['gsi1']);
 
-    for (const fn of [httpApi, sweep, inboundFn]) {
-      mail.grantSendRawEmail(fn.role);
-      events.grantPublish(fn.role);
-      secrets.grantRead(fn.role);
-    }
+    const httpApi = (this.httpApiFunction = grantAccess(
+      new WatchdogFunction(this, 'HttpApiFunction', {
+        ...shared,
+        entry: 'functions/http-api.ts',
+        description: 'inquiry-watchdog: webhooks, API and health checks',
+        // API Gateway gives up after 30 s; an ingest is a few DynamoDB writes and one SES send.
+        timeout: Duration.seconds(10),
+      }),
+      httpApiAccess,
+    ));
 
-    const reports = (this.reportsFunction = new WatchdogFunction(this, 'ReportsFunction', {
-      ...shared,
-      entry: 'functions/reports.ts',
-      description: 'inquiry-watchdog: daily digests and weekly reports to the managers',
-      timeout: Duration.seconds(60),
-    }));
-    // Claims (send once per inbox and day) are PutItem/DeleteItem; the figures come from the gsi2 index only.
-    table.grantItemActions(reports.role, ['BatchGetItem', 'PutItem', 'DeleteItem']);
-    table.grantQuery(reports.role, ['gsi2']);
-    mail.grantSendRawEmail(reports.role);
-    secrets.grantRead(reports.role);
+    const sweep = (this.sweepFunction = grantAccess(
+      new WatchdogFunction(this, 'SweepFunction', {
+        ...shared,
+        entry: 'functions/sweep.ts',
+        description: 'inquiry-watchdog: escalates inquiries whose next check is due',
+        // Finish before the next tick so sweeps do not pile up.
+        timeout: Duration.seconds(50),
+      }),
+      sweepAccess,
+    ));
+
+    const inboundFn = (this.inboundMailFunction = grantAccess(
+      new WatchdogFunction(this, 'InboundMailFunction', {
+        ...shared,
+        entry: 'functions/inbound-mail.ts',
+        description: 'inquiry-watchdog: received mail (from S3 via SQS) → inquiry, follow-up, staff reply or recorded reason',
+        timeout: InboundMail.FUNCTION_TIMEOUT,
+        // A 40 MB message is parsed in memory.
+        memorySize: 1024,
+        environment: { [RUNTIME_ENV.rawMailBucket]: inbound.bucket.bucketName },
+      }),
+      inboundMailAccess,
+    ));
+    inbound.connect(inboundFn.function);
+
+    const reports = (this.reportsFunction = grantAccess(
+      new WatchdogFunction(this, 'ReportsFunction', {
+        ...shared,
+        entry: 'functions/reports.ts',
+        description: 'inquiry-watchdog: daily digests and weekly reports to the managers',
+        timeout: Duration.seconds(60),
+      }),
+      reportsAccess,
+    ));
 
     const api = (this.httpApi = new WatchdogHttpApi(this, 'HttpApi', { handler: httpApi.function }));
-    // The functions cannot take the API's URL as an environment variable (the API already depends on them), so it
-    // is stored beside the secrets, where they read it at run time for the links in alerts.
+    // The HTTP API function cannot take the API's URL as an environment variable (the API already depends on it), so
+    // it is stored beside its secrets; the other functions get it in their environment, for the links in mail.
     secrets.addSetting('public-url', api.url);
+    for (const fn of needPublicUrl) fn.function.addEnvironment(RUNTIME_ENV.publicUrl, api.url);
     const schedule = (this.sweepSchedule = new TickSchedule(this, 'SweepSchedule', {
       target: sweep.function,
       every: Duration.minutes(1),
@@ -136,6 +169,18 @@ export class WatchdogStack extends Stack {
       staleAfter: Duration.minutes(10),
     }));
 
+    // Bounces and complaints of what we sent → the inquiry's timeline. Nothing is sent.
+    const sesEvents = (this.sesEventsFunction = grantAccess(
+      new WatchdogFunction(this, 'SesEventsFunction', {
+        ...shared,
+        entry: 'functions/ses-events.ts',
+        description: 'inquiry-watchdog: SES bounces and complaints → the timeline of the inquiry the mail was about',
+        timeout: Duration.seconds(10),
+      }),
+      sesEventsAccess,
+    ));
+    const deliveryEvents = (this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { configurationSet: mail.configurationSet, target: sesEvents.function }));
+
     // Operations: the managers of every inbox hear when the watchdog itself is unwell.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));
     alarms.watchErrors('HttpApi', httpApi.function);
@@ -147,10 +192,27 @@ export class WatchdogStack extends Stack {
     alarms.watchSesReputation();
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
+    alarms.watchErrors('SesEvents', sesEvents.function);
+    alarms.watchQueue('SesEventsDeadLetter', deliveryEvents.deadLetterQueue);
+
+    // `-c dashboard=true [-c breachesPerHour=5]`: the business dashboard and the breach alarm (optional: see dashboard.ts).
+    const dashboardFlag = this.node.tryGetContext('dashboard') as boolean | string | undefined;
+    if (dashboardFlag === true || dashboardFlag === 'true') {
+      const breachesPerHour = this.node.tryGetContext('breachesPerHour') as number | string | undefined;
+      const dashboard = (this.dashboard = new WatchdogDashboard(this, 'Dashboard', {
+        config,
+        functions: { HttpApi: httpApi.function, Sweep: sweep.function, InboundMail: inboundFn.function, Reports: reports.function, SesEvents: sesEvents.function },
+        deadLetterQueues: { Sweep: schedule.deadLetterQueue, Reports: digestSchedule.deadLetterQueue, InboundMail: inbound.deadLetterQueue, SesEvents: deliveryEvents.deadLetterQueue },
+        sweep: sweep.function,
+        alarmTopic: alarms.topic,
+        breachesPerHour: breachesPerHour === undefined ? undefined : Number(breachesPerHour),
+      }));
+      new CfnOutput(this, 'DashboardUrl', { value: dashboard.url, description: 'CloudWatch dashboard of inquiries, acknowledgements, breaches and the watchdog health' });
+    }
 
     // Mailbox watch (IMAP): only when an inbox connects a mailbox.
     if (config.inboxes.some((inbox) => inbox.mailbox)) {
-      const watch = (this.mailboxWatch = new MailboxWatch(this, 'MailboxWatch', { config, shared, table, mail, events, secrets, alarmTopic: alarms.topic }));
+      const watch = (this.mailboxWatch = new MailboxWatch(this, 'MailboxWatch', { config, shared, grant: (fn) => grantAccess(fn, mailboxWatchAccess), alarmTopic: alarms.topic }));
       alarms.watchErrors('MailboxWatch', watch.fn.function);
       alarms.watchQueue('MailboxWatchDeadLetter', watch.schedule.deadLetterQueue);
     }
@@ -178,7 +240,10 @@ export class WatchdogStack extends Stack {
       if (records.length > 0) output('DnsRecords', domain, records.join(' ; '), `DNS records to add for ${domain} (type name value)`);
     }
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Custom EventBridge bus of domain events' });
-    new CfnOutput(this, 'SecretsPath', { value: secrets.path, description: 'SSM Parameter Store path for api-token, signing-key, webhook-secret/<inbox>[/<provider>] and turnstile-secret/<inbox> (SecureString)' });
+    new CfnOutput(this, 'SecretsPath', {
+      value: secrets.path,
+      description: `SSM Parameter Store folder of the secrets (SecureString): api-token, webhook-secret/<inbox>[/<provider>], turnstile-secret/<inbox> here, the signing key at ${secrets.parameterName('signing-key')}`,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn, description: 'SNS topic of operational alarms (managers are subscribed; confirm the mail AWS sends)' });
     new CfnOutput(this, 'RawMailBucket', { value: inbound.bucket.bucketName, description: 'Where every received mail is kept (raw MIME) until the lifecycle rule expires it' });
     new CfnOutput(this, 'TableName', { value: table.table.tableName, description: 'DynamoDB table of inquiries' });

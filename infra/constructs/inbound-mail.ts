@@ -1,15 +1,15 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { ReceiptRuleSet, TlsPolicy } from 'aws-cdk-lib/aws-ses';
-import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { ReceiptRuleSet, TlsPolicy, type IReceiptRuleAction } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
+import { READ_RAW_MAIL_ACTION } from '../../shared/adapters/s3/actions';
 import { RAW_MAIL_PREFIX, rawMailPrefixOf } from '../../shared/channels/email/inbound-event';
 import type { WatchdogConfig } from '../../shared/config/schema';
+import { ActiveReceiptRuleSet } from './active-rule-set';
 
 export interface InboundMailProps {
   readonly config: WatchdogConfig;
@@ -17,6 +17,14 @@ export interface InboundMailProps {
   readonly keepRawMailDays?: number;
   /** Make this stack's receipt rule set the active one (a region has only one). @default true */
   readonly activateRuleSet?: boolean;
+  /** Replace a rule set that is already active (it is restored when ours goes). @default false: the deploy stops. */
+  readonly takeOverRuleSet?: boolean;
+  /**
+   * Refuse (bounce) mail not delivered over TLS. @default true — the watchdog's addresses are reached by
+   * forwarding from the business's mailbox provider and by staff copies, both from providers that deliver over TLS;
+   * requiring it means a customer's message is never accepted in clear text. False accepts plain-text delivery too.
+   */
+  readonly requireTls?: boolean;
 }
 
 /**
@@ -30,16 +38,20 @@ export class InboundMail extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly ruleSet: ReceiptRuleSet;
+  /** Makes the rule set active (absent with activateRuleSet false). */
+  readonly activation?: ActiveReceiptRuleSet;
   /** Longest the inbound function may run; the queue's visibility timeout is six times this. */
   static readonly FUNCTION_TIMEOUT = Duration.seconds(60);
 
   constructor(scope: Construct, id: string, props: InboundMailProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    // A fixed name lets the queue policy name the bucket without a reference cycle (the bucket's notification
-    // configuration references the queue, whose policy must exist first).
-    // The stack name keeps two deployments (staging, production) in one account and region apart.
-    const bucketName = `${stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 20)}-mail-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+    // A name known before the bucket exists lets the queue policy name it without a reference cycle (the bucket's
+    // notification configuration references the queue, whose policy must exist first). It ends in the id CloudFormation
+    // gave this stack (the UUID at the end of AWS::StackId), so it is unique to this one deployment: staging and
+    // production in one account never meet, and a redeploy after a teardown (which keeps the old bucket and its mail)
+    // or after a failed first create gets a fresh bucket instead of failing with "already exists".
+    const bucketName = Fn.join('', ['inquiry-watchdog-mail-', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
     const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
@@ -70,8 +82,9 @@ export class InboundMail extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ id: 'expire-raw-mail', prefix: RAW_MAIL_PREFIX, expiration: Duration.days(props.keepRawMailDays ?? 90) }],
-      // Received mail is the business's record: it outlives the stack (until the lifecycle rule expires it).
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Received mail is the business's record: it outlives the stack (until the lifecycle rule expires it). Not on a
+      // failed create, though: CloudFormation would keep the empty bucket and the retry would trip over it.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
       queueConfigurations: [
@@ -87,56 +100,58 @@ export class InboundMail extends Construct {
     this.ruleSet = new ReceiptRuleSet(this, 'RuleSet');
     let previous;
     for (const inbox of props.config.inboxes) {
+      // Named for the inbox (ids are valid rule names), so the bucket policy can name the rule without a cycle.
+      const ruleName = inbox.id;
+      const prefix = rawMailPrefixOf(inbox.id);
+      // Only this rule of this rule set may write, and only under its inbox's prefix: another rule set in the
+      // account cannot drop mail into an inbox.
+      this.bucket.addToResourcePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          principals: [new ServicePrincipal('ses.amazonaws.com')],
+          resources: [this.bucket.arnForObjects(`${prefix}*`)],
+          conditions: {
+            StringEquals: {
+              'aws:SourceAccount': Aws.ACCOUNT_ID,
+              'aws:SourceArn': stack.formatArn({ service: 'ses', resource: 'receipt-rule-set', resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/${ruleName}` }),
+            },
+          },
+        }),
+      );
+      const store: IReceiptRuleAction = { bind: () => ({ s3Action: { bucketName: this.bucket.bucketName, objectKeyPrefix: prefix } }) };
       previous = this.ruleSet.addRule(`Inbox-${inbox.id}`, {
+        receiptRuleName: ruleName,
         recipients: [inbox.address],
         // Spam and virus verdicts are recorded; mail is never dropped here (forwarding breaks SPF/DMARC).
         scanEnabled: true,
-        tlsPolicy: TlsPolicy.OPTIONAL,
-        actions: [new S3Action({ bucket: this.bucket, objectKeyPrefix: rawMailPrefixOf(inbox.id) })],
+        tlsPolicy: (props.requireTls ?? true) ? TlsPolicy.REQUIRE : TlsPolicy.OPTIONAL,
+        actions: [store],
         ...(previous ? { after: previous } : {}),
       });
+      // SES checks that it may write to the bucket when the rule is created.
+      previous.node.addDependency(this.bucket.policy!);
     }
 
     if (props.activateRuleSet ?? true) {
-      // CloudFormation cannot make a rule set active; SES allows one active set per region, so this replaces it.
-      const activate = new AwsCustomResource(this, 'ActivateRuleSet', {
-        onUpdate: {
-          service: 'SES',
-          action: 'setActiveReceiptRuleSet',
-          parameters: { RuleSetName: this.ruleSet.receiptRuleSetName },
-          physicalResourceId: PhysicalResourceId.of(`active-${this.ruleSet.receiptRuleSetName}`),
-        },
-        onDelete: { service: 'SES', action: 'setActiveReceiptRuleSet', parameters: {} },
-        // SES receipt rule set actions support no resource-level permissions.
-        policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })]),
-        installLatestAwsSdk: false,
-        memorySize: 256,
-      });
-      activate.node.addDependency(this.ruleSet);
-      Validations.of(activate).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permissions, so "*" is the only resource it accepts; the statement allows that one action and nothing else.',
-      });
-      // The provider function CDK shares between AwsCustomResources runs once per deployment, from CloudFormation.
-      const provider = stack.node.tryFindChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-      if (provider) {
-        const once = 'CDK\'s shared custom-resource provider runs only during deployments, called synchronously by CloudFormation, which reports its failure and rolls back; ';
-        Validations.of(provider).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${once}its role carries only the basic execution policy (writing its own logs), which CDK attaches and we cannot narrow.` });
-        Validations.of(provider).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${once}there is no asynchronous event to park in a dead-letter queue.` });
-        Validations.of(provider).acknowledge({ id: 'Serverless-LambdaTracing', reason: `${once}tracing a single SES API call made at deploy time would show nothing the CloudFormation events do not.` });
-      }
+      const activation = (this.activation = new ActiveReceiptRuleSet(this, 'ActivateRuleSet', { ruleSet: this.ruleSet, takeOver: props.takeOverRuleSet ?? false }));
+      // Active only once every rule exists, so no mail reaches a set that cannot store it; deleted before them.
+      activation.node.addDependency(this.ruleSet);
     }
   }
 
-  /** Lets `fn` read the stored raw mail and feeds it the queue, reporting failures per message. */
-  connect(fn: IFunction, role: IConstruct): void {
-    Grant.addToPrincipal({ grantee: fn, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] });
-    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 5 }));
+  /** Lets `fn` read the stored raw mail (received mail only, never the rest of the bucket). */
+  grantReadRawMail(fn: IFunction, role: IConstruct): void {
+    Grant.addToPrincipal({ grantee: fn, actions: [READ_RAW_MAIL_ACTION], resourceArns: [this.bucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] });
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement);
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${RAW_MAIL_PREFIX}*]`,
       reason: 'The function reads received mail, which SES stores under one key per message it names at receipt time; s3:GetObject is granted on the inbound/ prefix of the one mail bucket only.',
     });
+  }
+
+  /** Feeds `fn` the queue, reporting failures per message. */
+  connect(fn: IFunction): void {
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true, maxConcurrency: 5 }));
     const queued = 'The function is fed by an SQS queue with a redrive policy: a mail that fails five times moves to the inbound dead-letter queue (alarmed), with the raw mail still in S3; ';
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `${queued}a function dead-letter queue applies only to asynchronous invocations, which this function never gets.` });
     Validations.of(fn).acknowledge({ id: 'Serverless-LambdaEventSourceMappingDestination', reason: `${queued}Lambda supports on-failure destinations for stream and Kafka sources, not for SQS.` });

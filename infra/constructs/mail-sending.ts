@@ -3,6 +3,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnConfigurationSet, ConfigurationSet, EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { WatchdogConfig } from '../../shared/config/schema';
+import { SEND_MAIL_ACTION } from '../../shared/adapters/ses/actions';
 import { addressOf, domainOf } from '../../shared/messages/addresses';
 
 /**
@@ -68,9 +69,12 @@ export class MailSending extends Construct {
     this.configurationSetArn = stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.ref });
     if (!props.createIdentities) return;
     const configurationSet = ConfigurationSet.fromConfigurationSetName(this, 'DefaultConfigurationSet', this.configurationSet.ref);
-    mailDomains(props.config).forEach((domain, i) => {
+    for (const domain of mailDomains(props.config)) {
+      // Named for its domain, never its position: an id that moved to another domain would make CloudFormation
+      // replace the identity (new DKIM tokens, stale CNAMEs). CDK keeps the letters and digits of the path and adds
+      // a hash of the whole path, so `a-b.test` and `ab.test` still get different logical ids.
       // The configuration set is the identity's default, so even mail sent without naming it is suppression-checked.
-      const identity = new EmailIdentity(this, `Domain${i}`, { identity: Identity.domain(domain), configurationSet });
+      const identity = new EmailIdentity(this, `Domain-${domain}`, { identity: Identity.domain(domain), configurationSet });
       for (const [name, value] of [
         [identity.dkimDnsTokenName1, identity.dkimDnsTokenValue1],
         [identity.dkimDnsTokenName2, identity.dkimDnsTokenValue2],
@@ -78,11 +82,11 @@ export class MailSending extends Construct {
       ] as const) {
         this.dnsRecords.push({ domain, type: 'CNAME', name, value, why: 'DKIM: verifies the domain in SES and signs its mail' });
       }
-    });
+    }
   }
 
   grantSendRawEmail(grantee: IGrantable): Grant {
     // SES authorises a send against the identity and, when one is named, the configuration set.
-    return Grant.addToPrincipal({ grantee, actions: ['ses:SendRawEmail'], resourceArns: [...this.identityArns, this.configurationSetArn] });
+    return Grant.addToPrincipal({ grantee, actions: [SEND_MAIL_ACTION], resourceArns: [...this.identityArns, this.configurationSetArn] });
   }
 }

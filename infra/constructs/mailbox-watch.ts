@@ -1,16 +1,9 @@
-import { Arn, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { RUNTIME_ENV } from '../../shared/config/runtime-env';
 import type { WatchdogConfig } from '../../shared/config/schema';
-import { MAILBOX_SECRETS_SCOPE } from '../../shared/ports/secrets';
-import type { WatchdogEventBus } from './event-bus';
-import type { MailSending } from './mail-sending';
-import type { WatchdogSecrets } from './secrets';
-import type { WatchdogTable } from './table';
 import { TickSchedule } from './tick-schedule';
 import { WatchdogFunction, type WatchdogFunctionProps } from './watchdog-function';
 
@@ -18,10 +11,8 @@ export interface MailboxWatchProps {
   readonly config: WatchdogConfig;
   /** What every watchdog function gets (table, bus, secrets path, configuration set). */
   readonly shared: Omit<WatchdogFunctionProps, 'entry' | 'description' | 'timeout'>;
-  readonly table: WatchdogTable;
-  readonly mail: MailSending;
-  readonly events: WatchdogEventBus;
-  readonly secrets: WatchdogSecrets;
+  /** Grants the function what its access manifest names (the stack's one grantAccess). */
+  readonly grant: (fn: WatchdogFunction) => WatchdogFunction;
   readonly alarmTopic: ITopic;
 }
 
@@ -40,27 +31,16 @@ export class MailboxWatch extends Construct {
 
   constructor(scope: Construct, id: string, props: MailboxWatchProps) {
     super(scope, id);
-    const fn = (this.fn = new WatchdogFunction(this, 'Function', {
-      ...props.shared,
-      entry: 'functions/mailbox-watch.ts',
-      description: 'inquiry-watchdog: reads connected mailboxes (IMAP): Sent → replies, INBOX → inquiries',
-      // A poll's budget is the timeout minus a reserve; it ends before the next tick.
-      timeout: Duration.seconds(55),
-      memorySize: 512,
-      environment: { ...props.shared.environment, [RUNTIME_ENV.secretsScope]: MAILBOX_SECRETS_SCOPE },
-    }));
-    // Sent replies: the mail record, the inquiry (answered), the message link. INBOX: what the inbound-mail function does.
-    props.table.grantItemActions(fn.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem']);
-    props.table.grantQuery(fn.role, ['gsi1']);
-    props.mail.grantSendRawEmail(fn.role);
-    props.events.grantPublish(fn.role);
-    // Only the mailbox branch of the secrets path: the webhook secrets, the signing key and the API token stay out of reach.
-    const stack = Stack.of(this);
-    Grant.addToPrincipal({
-      grantee: fn.role,
-      actions: ['ssm:GetParametersByPath'],
-      resourceArns: [Arn.format({ service: 'ssm', resource: 'parameter', resourceName: `${props.secrets.path.slice(1)}/${MAILBOX_SECRETS_SCOPE}` }, stack)],
-    });
+    // Its grants come from its access manifest (functions/mailbox-watch.access.ts), through the stack's grantAccess.
+    const fn = (this.fn = props.grant(
+      new WatchdogFunction(this, 'Function', {
+        ...props.shared,
+        entry: 'functions/mailbox-watch.ts',
+        description: 'inquiry-watchdog: reads connected mailboxes (IMAP): Sent → replies, INBOX → inquiries',
+        timeout: Duration.seconds(55),
+        memorySize: 512,
+      }),
+    ));
 
     this.schedule = new TickSchedule(this, 'Schedule', {
       target: fn.function,

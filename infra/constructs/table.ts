@@ -2,15 +2,8 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { IndexName, ItemAction } from '../../shared/adapters/dynamodb/access';
 import { TABLE_DEFINITION, type IndexDefinition, type KeyAttribute } from '../../shared/adapters/dynamodb/table-definition';
-
-export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
-
-/**
- * Item-level DynamoDB actions (BatchGetItem reads the items the KEYS_ONLY indexes point at). TransactWriteItems has no IAM action of its own: each Put/Update/Delete in a
- * transaction is authorised by PutItem/UpdateItem/DeleteItem, each ConditionCheck by ConditionCheckItem.
- */
-export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 const ATTRIBUTE_TYPES = { S: AttributeType.STRING } as const satisfies Record<KeyAttribute['type'], AttributeType>;
 
@@ -34,7 +27,11 @@ export class WatchdogTable extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE_DEFINITION.timeToLiveAttribute,
+      // Retained even when a first create fails: deletion protection would make CloudFormation's delete of a failed
+      // create fail (ROLLBACK_FAILED). The name is generated, so a retry creates a fresh table beside the empty one.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Nobody deletes the business's record of its customers by accident, in the console or by a replacement.
+      deletionProtection: true,
     });
     for (const index of TABLE_DEFINITION.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

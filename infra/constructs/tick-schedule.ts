@@ -30,22 +30,32 @@ export class TickSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: TickScheduleProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const reason = `This queue is the end of the line: it is the dead-letter queue of the ${props.name} schedule target and the on-failure destination of the ${props.name} function, so a redrive policy of its own would only move parked ticks to another queue nobody reads.`;
-    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
-    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
-
     this.rule = new Rule(this, 'Rule', { description: props.description, schedule: Schedule.rate(props.every) });
-    this.rule.addTarget(new LambdaFunction(props.target, { deadLetterQueue: this.deadLetterQueue, maxEventAge: Duration.hours(1), retryAttempts: 2 }));
-
-    props.target.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: props.staleAfter, onFailure: new SqsDestination(this.deadLetterQueue) });
-    Validations.of(props.target).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: `Failed asynchronous ${props.name} runs go to an on-failure destination (the ${props.name} dead-letter queue), which records the error with the event; a DeadLetterConfig as well would park every failure twice.`,
-    });
+    this.deadLetterQueue = deadLetteredTarget(this, this.rule, props);
   }
+}
+
+/**
+ * Adds `props.target` to `rule` the way every watchdog rule invokes a function: EventBridge retries delivery twice
+ * within an hour, Lambda does not retry a failed run (the use cases are idempotent and the next event is the
+ * retry), and what cannot be delivered or fails is parked with its error in an encrypted dead-letter queue
+ * (`DeadLetterQueue` in `scope`), which an alarm watches.
+ */
+export function deadLetteredTarget(scope: Construct, rule: Rule, props: { target: IFunction; name: string; staleAfter: Duration }): Queue {
+  const deadLetterQueue = new Queue(scope, 'DeadLetterQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const reason = `This queue is the end of the line: it is the dead-letter queue of the ${props.name} rule target and the on-failure destination of the ${props.name} function, so a redrive policy of its own would only move parked events to another queue nobody reads.`;
+  Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+  Validations.of(deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
+
+  rule.addTarget(new LambdaFunction(props.target, { deadLetterQueue, maxEventAge: Duration.hours(1), retryAttempts: 2 }));
+  props.target.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: props.staleAfter, onFailure: new SqsDestination(deadLetterQueue) });
+  Validations.of(props.target).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason: `Failed asynchronous ${props.name} runs go to an on-failure destination (the ${props.name} dead-letter queue), which records the error with the event; a DeadLetterConfig as well would park every failure twice.`,
+  });
+  return deadLetterQueue;
 }

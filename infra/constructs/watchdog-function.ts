@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/powertools/observability';
 import { RUNTIME_ENV } from '../../shared/config/runtime-env';
 import type { WatchdogConfig } from '../../shared/config/schema';
 
@@ -36,6 +37,23 @@ export function watchdogBundling(config: WatchdogConfig): BundlingOptions {
   };
 }
 
+/**
+ * Grants on a function's role that Lambda itself uses, never the function's code — so the Lambda rehearsal
+ * (test/infra/rehearsal.test.ts), which proves every other grant was used by a call, accepts these for these reasons.
+ */
+export const GRANTS_USED_BY_LAMBDA: Readonly<Record<string, string>> = {
+  'logs:CreateLogStream': 'Lambda creates the log stream of each execution environment in the function’s log group.',
+  'logs:PutLogEvents': 'Lambda writes what the function prints to its log group.',
+  'xray:PutTraceSegments': 'Active tracing: Lambda sends the invocation’s trace segments.',
+  'xray:PutTelemetryRecords': 'Active tracing: Lambda sends the tracing daemon’s telemetry.',
+  'sqs:ReceiveMessage': 'The SQS event source mapping polls the queue with the function’s role.',
+  'sqs:DeleteMessage': 'The event source mapping deletes the messages the function handled.',
+  'sqs:ChangeMessageVisibility': 'The event source mapping returns failed messages (partial batch failures).',
+  'sqs:GetQueueAttributes': 'The event source mapping reads the queue’s attributes; Lambda checks them for the on-failure destination too.',
+  'sqs:GetQueueUrl': 'Lambda resolves the on-failure destination queue (and the event source mapping its queue).',
+  'sqs:SendMessage': 'Lambda sends failed asynchronous invocations (the schedule’s ticks) to the on-failure destination queue.',
+};
+
 export interface WatchdogFunctionProps {
   /** Entry file relative to the project root, e.g. `functions/sweep.ts`. */
   readonly entry: string;
@@ -45,8 +63,6 @@ export interface WatchdogFunctionProps {
   /** Resource names the handler reads from RUNTIME_ENV. */
   readonly tableName: string;
   readonly eventBusName: string;
-  /** SSM Parameter Store path of the secrets. */
-  readonly secretsPath: string;
   /** SES configuration set every mail is sent through. */
   readonly configurationSetName: string;
   /** @default 256 */
@@ -89,9 +105,12 @@ export class WatchdogFunction extends Construct {
       environment: {
         [RUNTIME_ENV.tableName]: props.tableName,
         [RUNTIME_ENV.eventBusName]: props.eventBusName,
-        [RUNTIME_ENV.secretsPath]: props.secretsPath,
         [RUNTIME_ENV.sesConfigurationSet]: props.configurationSetName,
         NODE_OPTIONS: '--enable-source-maps',
+        // Powertools logs and metrics (shared/adapters/powertools): change the level here, no deploy of code needed.
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
       bundling: watchdogBundling(props.config),

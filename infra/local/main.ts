@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHandler } from '../../functions/http-api';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
@@ -21,9 +21,14 @@ import { parseOptions, USAGE } from './options';
 import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
+import { resolverFromFile } from './mail-authentication';
+import { weakSecretProblems } from '../../shared/channels/webhook-endpoint';
+import { splitSecrets } from '../../shared/channels/signatures/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { StartupError } from './startup-error';
+import { markingSimulatedEntries, parseSimulatedTime } from './simulated-time';
+import { withDemoOrigin } from './demo-site';
 import { LOCAL_TABLE_NAME, createLocalDeps } from './wiring';
 
 /**
@@ -36,7 +41,10 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const config = loadConfigFile(options.config);
+  const demoOrigin = `http://127.0.0.1:${options.demoPort}`;
+  // The demo form is served by this runtime on whatever --demo-port says: its origin is always allowed locally.
+  const config = withDemoOrigin(loadConfigFile(options.config), demoOrigin);
+  await refuseWeakWebhookSecrets(config, envSecrets(process.env));
   await assertPortFree(options.port, 'HTTP server', '--port');
   if (!options.sesEndpoint) await assertPortFree(options.sesPort, 'SES endpoint', '--ses-port');
   await assertPortFree(options.demoPort, 'demo form site', '--demo-port');
@@ -48,7 +56,10 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
-    if (!options.inMemory) mkdirSync(options.dataDir, { recursive: true });
+    if (!options.inMemory) {
+      if (options.fresh) forgetEarlierRuns(options.dataDir);
+      mkdirSync(options.dataDir, { recursive: true });
+    }
     const dynamo = options.dynamodbEndpoint
       ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
       : await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.inMemory ? undefined : join(options.dataDir, 'dynamodb') });
@@ -62,7 +73,7 @@ async function main(): Promise<void> {
 
     // Local secrets come from the environment; an API token is generated for the session when none is set.
     const generatedToken = !process.env.WATCHDOG_API_TOKEN;
-    const apiToken = process.env.WATCHDOG_API_TOKEN || randomBytes(18).toString('base64url');
+    const apiToken = process.env.WATCHDOG_API_TOKEN || localApiToken(options);
     const secrets = envSecrets({
       ...process.env,
       WATCHDOG_API_TOKEN: apiToken,
@@ -79,13 +90,16 @@ async function main(): Promise<void> {
       openStatusPage: process.env.WATCHDOG_STATUS_SIGN_IN !== '1',
     });
 
+    const startedAt = new Date().toISOString();
     let sweeping: Promise<unknown> | undefined;
+    // What a simulated sweep writes on a timeline is marked, so the status page never passes it off as real.
+    const simulatedStore = markingSimulatedEntries(deps.store);
     const sweep = async (at?: Date) => {
-      const sweepDeps = at ? { ...deps, clock: fixedClock(at) } : deps;
+      const sweepDeps = at ? { ...deps, store: simulatedStore, clock: fixedClock(at) } : deps;
       const summary = await runSweep(sweepDeps, sweepDeps.clock.now());
       // Digests and weekly reports ride on the same tick: each is sent once per inbox and day, however often it runs.
       const reports = await sendDueReports(sweepDeps, sweepDeps.clock.now());
-      return { ...summary, reports };
+      return { ...(at ? { at: at.toISOString(), simulated: true } : {}), ...summary, reports };
     };
     // Connected mailboxes (IMAP) are read on their own timer, as the scheduled function does on AWS.
     const mailboxPorts = { connector: imapConnector(), logins: mailboxLogins(secrets) };
@@ -98,14 +112,20 @@ async function main(): Promise<void> {
       port: options.port,
       handler: createHandler(() => deps),
       devRoutes: async (method, url) => {
+        // With sign-in on, the machine is being tried as if deployed: the dev routes (time travel, the event log) are not there.
+        if (!deps.openStatusPage) return undefined;
         if (method === 'POST' && url.pathname === '/_dev/sweep') {
           const at = url.searchParams.get('at');
-          const when = at ? new Date(at) : undefined;
-          if (when && Number.isNaN(when.getTime())) return json(400, { error: `at=${at} is not an ISO time like 2026-11-24T10:00:00Z` });
+          const when = at ? parseSimulatedTime(at, new Date(), config.inboxes[0]!.timeZone) : undefined;
+          if (at && !when) {
+            return json(400, { error: `at=${at} is not a time: use an ISO time (2026-11-24T10:00:00Z), +5h / +2d from now, or tomorrow-08:05 / mon-08:05 (${config.inboxes[0]!.timeZone})` });
+          }
           return json(200, await sweep(when));
         }
         if (method === 'GET' && url.pathname === '/_dev/events') return json(200, deps.events.recent());
         if (method === 'POST' && url.pathname === '/_dev/mailbox-poll') return json(200, await pollMailboxesNow());
+        // The figures the Lambdas emit as CloudWatch metrics, as totals since start-up.
+        if (method === 'GET' && url.pathname === '/_dev/metrics') return json(200, { since: startedAt, metrics: deps.metrics.totals() });
         return undefined;
       },
     });
@@ -116,7 +136,12 @@ async function main(): Promise<void> {
 
     // Mail to the inbox addresses: raw kept in the data dir first, then the same use case as the Lambda.
     const mailDir = localMailDirectory(options.dataDir);
-    const smtp = await startSmtpListener({ port: options.smtpPort, deps, rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir) });
+    const smtp = await startSmtpListener({
+      port: options.smtpPort,
+      deps,
+      rawMail: options.inMemory ? memoryRawMailStore() : fileRawMailStore(mailDir),
+      resolver: resolverFromFile(process.env.WATCHDOG_DNS_FILE),
+    });
     stops.push(() => smtp.stop());
 
     const timer = setInterval(() => {
@@ -149,16 +174,17 @@ async function main(): Promise<void> {
       ...signing,
       ...config.inboxes.map((inbox) => `  form              POST ${http.url}/forms/${inbox.id}   (origins: ${inbox.forms?.allowedOrigins.length ? inbox.forms.allowedOrigins.join(', ') : 'any, no CORS'})`),
       `  demo form         ${demo.url}/   (a separate origin posting to /forms/${config.inboxes[0]!.id})`,
-      ...(config.inboxes[0]!.forms?.allowedOrigins.length && !config.inboxes[0]!.forms.allowedOrigins.some((o) => o.replace(/\/$/, '') === demo.url)
-        ? [`                    its origin is not in forms.allowedOrigins of "${config.inboxes[0]!.id}": add ${demo.url} there to post from it`]
-        : []),
       `  SMTP              ${smtp.url}   (mail for ${config.inboxes.flatMap((i) => [i.address, ...i.aliases]).join(', ')}; raw mail ${options.inMemory ? 'in memory' : `in ${resolve(mailDir)}`})`,
       `  mail viewer       ${ses.endpoint}   (every mail the watchdog sends; JSON at /store${options.sesEndpoint ? '' : ', raw MIME at /raw-store'})`,
       `  DynamoDB          ${dynamo.endpoint}   table ${LOCAL_TABLE_NAME}, ${options.inMemory ? 'in memory' : `data in ${resolve(options.dataDir)}`}`,
-      `  sweeper           every ${options.sweepEvery}; run one now as of any time: POST ${http.url}/_dev/sweep?at=2026-12-01T10:00:00Z`,
+      ...(options.dynamodbEndpoint ? [] : [`                    DynamoDB Local listens on ALL interfaces (*:${options.dynamodbPort}, no sign-in): it has no option to bind to one; block the port from other machines, or use --dynamodb-endpoint`]),
+      `  other servers     127.0.0.1 only (HTTP, demo form, SMTP, mail viewer)`,
+      `  sweeper           every ${options.sweepEvery}; run one as of another time: POST ${http.url}/_dev/sweep?at=+5h (or tomorrow-08:05, or an ISO time)`,
+      `                    what a simulated sweep writes is marked "simulated"; start clean with npm start -- --fresh`,
       ...connected.map((inbox) => `  mailbox (IMAP)    ${inbox.mailbox!.user} on ${inbox.mailbox!.host}:${inbox.mailbox!.port} for "${inbox.id}": Sent${inbox.mailbox!.watchInbox ? ' and INBOX' : ''} every ${options.mailboxEvery}; read now: POST ${http.url}/_dev/mailbox-poll`),
       `  events            GET ${http.url}/_dev/events${options.inMemory ? '' : ` (also ${join(options.dataDir, 'events.jsonl')})`}`,
-      `  API token         ${generatedToken ? `${apiToken} (generated; set WATCHDOG_API_TOKEN to choose one)` : 'from WATCHDOG_API_TOKEN'}`,
+      `  metrics           GET ${http.url}/_dev/metrics   (the business figures CloudWatch gets on AWS, totals since start)`,
+      `  API token         ${generatedToken ? `${apiToken} (generated${options.inMemory ? '' : `, kept in ${join(options.dataDir, 'api-token')}`}; set WATCHDOG_API_TOKEN to choose one)` : 'from WATCHDOG_API_TOKEN'}`,
       '',
       'Press Ctrl-C to stop.',
       '',
@@ -207,15 +233,42 @@ async function webhookSigningLines(config: WatchdogConfig, secrets: SecretSource
   return lines;
 }
 
+/** A webhook secret shorter than 24 key bytes (or `whsec_` with no key) is refused before anything listens. */
+async function refuseWeakWebhookSecrets(config: WatchdogConfig, secrets: SecretSource): Promise<void> {
+  const problems: string[] = [];
+  for (const inbox of config.inboxes) {
+    const name: SecretName = `webhook-secret/${inbox.id}`;
+    problems.push(...weakSecretProblems(name, splitSecrets(await secrets.get(name))));
+  }
+  if (problems.length) throw new StartupError(`refusing a weak webhook secret: ${problems.join('; ')}`);
+}
+
 /** Signed links in alerts must survive a restart: the key is kept in the data dir unless one is given. */
 function localSigningKey(options: { inMemory: boolean; dataDir: string }): string {
   if (process.env.WATCHDOG_SIGNING_KEY) return process.env.WATCHDOG_SIGNING_KEY;
-  const fresh = randomBytes(32).toString('base64url');
+  return keptSecret(options, 'signing-key', 32);
+}
+
+/** The generated API token is kept too, so a script (the README's tour: `TOKEN=$(cat .watchdog/api-token)`) can read it. */
+function localApiToken(options: { inMemory: boolean; dataDir: string }): string {
+  return keptSecret(options, 'api-token', 18);
+}
+
+function keptSecret(options: { inMemory: boolean; dataDir: string }, name: string, bytes: number): string {
+  const fresh = randomBytes(bytes).toString('base64url');
   if (options.inMemory) return fresh;
-  const file = join(options.dataDir, 'signing-key');
+  const file = join(options.dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   writeFileSync(file, fresh, { mode: 0o600 });
   return fresh;
+}
+
+/**
+ * `--fresh`: what earlier runs stored (DynamoDB Local's files, the event log, received mail) is deleted, by name —
+ * never the whole data dir, which a user may have pointed at a folder holding other things.
+ */
+function forgetEarlierRuns(dataDir: string): void {
+  for (const name of ['dynamodb', 'events.jsonl', 'mail']) rmSync(join(dataDir, name), { recursive: true, force: true });
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,8 @@ export interface LocalOptions {
   mailboxEvery: string;
   inMemory: boolean;
   dataDir: string;
+  /** Start from empty data: the inquiries, events and received mail of earlier runs are deleted first. */
+  fresh: boolean;
 }
 
 /** Flag → environment variable (DESIGN.md §5; names are a contract with users' scripts). */
@@ -38,6 +40,7 @@ const ENV = {
   'mailbox-every': 'WATCHDOG_MAILBOX_EVERY',
   'in-memory': 'WATCHDOG_IN_MEMORY',
   'data-dir': 'WATCHDOG_DATA_DIR',
+  fresh: 'WATCHDOG_FRESH',
 } as const;
 
 export const USAGE = `Usage: npm start -- [options]
@@ -54,6 +57,8 @@ export const USAGE = `Usage: npm start -- [options]
   --mailbox-every DURATION   how often connected mailboxes are read over IMAP (default: as --sweep-every) [${ENV['mailbox-every']}]
   --in-memory                keep nothing on disk (default: data persists under --data-dir)       [${ENV['in-memory']}=1]
   --data-dir DIR             where local data lives (default .watchdog)                           [${ENV['data-dir']}]
+  --fresh                    delete the inquiries, events and mail of earlier runs first (keeps the
+                             signing key and API token)                                           [${ENV.fresh}=1]
   --help                     this text
 `;
 
@@ -81,6 +86,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'mailbox-every': { type: 'string' },
         'in-memory': { type: 'boolean' },
         'data-dir': { type: 'string' },
+        fresh: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -96,6 +102,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const mailboxEvery = value('mailbox-every') ?? sweepEvery;
   const mailbox = parseDuration(mailboxEvery);
   if (!mailbox) throw new StartupError(`--mailbox-every must be a duration like 30s or 1m (got "${mailboxEvery}")`);
+  const flag = (name: 'in-memory' | 'fresh') => parsed[name] === true || ['1', 'true', 'yes'].includes((env[ENV[name]] ?? '').toLowerCase());
   return {
     config: value('config') ?? DEMO_CONFIG,
     port: port(value('port') ?? '3000', 'port'),
@@ -109,7 +116,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     sweepEvery,
     mailboxEveryMs: durationMs(mailbox),
     mailboxEvery,
-    inMemory: parsed['in-memory'] === true || ['1', 'true', 'yes'].includes((env[ENV['in-memory']] ?? '').toLowerCase()),
+    inMemory: flag('in-memory'),
     dataDir: value('data-dir') ?? '.watchdog',
+    fresh: flag('fresh'),
   };
 }

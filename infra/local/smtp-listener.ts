@@ -4,6 +4,7 @@ import type { WatchdogConfig } from '../../shared/config/schema';
 import type { Deps } from '../../shared/ports/deps';
 import type { RawMailStore } from '../../shared/ports/raw-mail-store';
 import { receiveMail, type MailResult } from '../../shared/use-cases/receive-mail';
+import { verifyMail, type Resolver } from './mail-authentication';
 
 /** SES accepts 40 MB through its S3 action; the local listener takes the same. */
 export const SMTP_SIZE_LIMIT = 40 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface SmtpListenerOptions {
   sizeLimit?: number;
   /** Called with each mail's outcome per inbox (tests, the start-up log). */
   onMail?: (result: MailResult) => void;
+  /** DNS for verifying staff mail (DKIM keys, SPF, DMARC records); the system's when absent. */
+  resolver?: Resolver;
 }
 
 /** Envelope recipient → inbox id, by the inbox's receiving address or one of its aliases. */
@@ -29,6 +32,13 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** The answer says when a new inquiry's customer was not acknowledged, and why: a quiet 250 hid capped acks. */
+function ackNote({ acknowledgement: ack }: MailResult): string {
+  if (!ack || ack.state === 'sent') return '';
+  if (ack.state === 'pending') return `, not acknowledged yet${ack.reason ? ` (${ack.reason})` : ''}: the sweeper retries`;
+  return `, not acknowledged: ${ack.reason ?? ack.state}`;
 }
 
 const smtpError = (message: string, responseCode: number) => Object.assign(new Error(message), { responseCode });
@@ -70,11 +80,13 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<{
         const inboxIds = [...new Set(recipients.map((r) => inboxFor(deps.config, r)).filter((id): id is string => id !== undefined))];
         const results: MailResult[] = [];
         for (const inboxId of inboxIds) {
-          const result = await receiveMail(deps, { raw, rawRef, envelope: { recipients, mailFrom }, inboxId });
+          // Like SES: the receiving server checks DKIM, SPF and DMARC; here only when the mail claims to be from staff.
+          const authenticate = () => verifyMail(raw, { ip: session.remoteAddress, helo: session.hostNameAppearsAs, mailFrom }, options.resolver);
+          const result = await receiveMail(deps, { raw, rawRef, envelope: { recipients, mailFrom }, inboxId, authenticate });
           options.onMail?.(result);
           results.push(result);
         }
-        return results.map((r) => `${r.inboxId}: ${r.outcome}${r.duplicate ? ' (seen before)' : ''}`).join('; ');
+        return results.map((r) => `${r.inboxId}: ${r.outcome}${r.duplicate ? ' (seen before)' : ''}${ackNote(r)}`).join('; ');
       })().then(
         (summary) => callback(null, `2.0.0 Received (${summary})`),
         (error: Error & { responseCode?: number }) => {

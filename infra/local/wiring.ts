@@ -1,5 +1,6 @@
 import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
+import { localMetrics } from '../../shared/adapters/local-metrics/metrics';
 import { createSesMailer } from '../../shared/adapters/ses/mailer';
 import type { WatchdogConfig } from '../../shared/config/schema';
 import { systemClock, type Clock } from '../../shared/ports/clock';
@@ -22,7 +23,7 @@ export function createLocalDeps(options: {
   log?: Logger;
   /** The status page needs no sign-in (default locally; WATCHDOG_STATUS_SIGN_IN=1 turns sign-in on to try it). */
   openStatusPage?: boolean;
-}): Deps & { events: ReturnType<typeof createEventLog> } {
+}): Deps & { events: ReturnType<typeof createEventLog>; metrics: ReturnType<typeof localMetrics> } {
   return {
     config: options.config,
     store: createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
@@ -30,6 +31,7 @@ export function createLocalDeps(options: {
     events: createEventLog(options.eventsFile),
     clock: options.clock ?? systemClock,
     log: options.log ?? jsonLogger(),
+    metrics: localMetrics(),
     secrets: options.secrets,
     allowUnsignedWebhooks: true,
     openStatusPage: options.openStatusPage ?? true,

@@ -1,4 +1,4 @@
-import { EmailAddressSchema } from '../config/schema';
+import { normalizeAddress } from '../domain/email-address';
 import { ValidationError } from '../domain/errors';
 import { headerSafe } from '../messages/header-hygiene';
 import type { InquiryInput } from '../use-cases/receive-inquiry';
@@ -99,15 +99,17 @@ export function buildContent(
     values[role] = text;
     if (text.length > LIMITS[role]) problems.push({ field: role, message: `must be at most ${LIMITS[role]} characters` });
   }
-  if (!values.email) problems.unshift({ field: 'email', message: 'is required' });
-  else if (!EmailAddressSchema.safeParse(values.email).success) problems.unshift({ field: 'email', message: `${JSON.stringify(values.email)} is not an email address` });
+  // The one normalisation of the address (domain/email-address.ts): what the caps count and the mail goes to.
+  const email = values.email ? normalizeAddress(values.email) : undefined;
+  if (!email) problems.unshift({ field: 'email', message: 'is required' });
+  else if (!email.ok) problems.unshift({ field: 'email', message: `${JSON.stringify(values.email)} ${email.problem}` });
   if (problems.length) throw new FieldValidationError(errorPrefix, problems, values);
 
   const name = values.name || [values.firstName, values.lastName].filter(Boolean).join(' ');
   const kept: Record<string, unknown> = { ...fields };
   if (values.phone) kept.phone = values.phone;
   return {
-    customer: { email: values.email!, ...(name ? { name } : {}) },
+    customer: { email: (email as { address: string }).address, ...(name ? { name } : {}) },
     ...(values.subject ? { subject: values.subject } : {}),
     message: values.message ?? '',
     fields: kept,

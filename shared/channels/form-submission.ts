@@ -5,11 +5,12 @@ import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { newReference } from '../domain/reference';
 import { choosePolicy } from '../domain/policy';
-import { confirmationPage, createReceipt, formErrorPage, readReceipt, reshowFormPage } from '../http/form-pages';
+import { confirmationPage, createReceipt, customerMessage, formErrorPage, readReceipt, reshowFormPage } from '../http/form-pages';
+import { addressOf } from '../messages/addresses';
 import { errorResponse, ForbiddenError, json, type HttpRequest, type HttpResponse } from '../http/http';
 import type { Deps } from '../ports/deps';
 import { receiveInquiry } from '../use-cases/receive-inquiry';
-import { TURNSTILE_FIELD, verifyTurnstile } from './captcha';
+import { CaptchaRefusedError, TURNSTILE_FIELD, verifyTurnstile } from './captcha';
 import { corsHeaders, originVerdict } from './cors';
 import { sameContentWithin } from './dedupe';
 import { FieldValidationError, pickRoles } from './field-mapping';
@@ -31,18 +32,23 @@ type Outcome = { reference: string; replyBy: string; id: string; duplicate: bool
 export async function handleFormPost(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
   const html = wantsHtml(request);
   const inbox = deps.config.inboxes.find((candidate) => candidate.id === inboxId);
-  if (!inbox) return html ? formErrorPage(404, 'This form is not connected to any inbox.') : json(404, { error: `No inbox "${inboxId.slice(0, 50)}"` });
+  if (!inbox) return html ? formErrorPage(404, customerMessage(404, '')) : json(404, { error: `No inbox "${inboxId.slice(0, 50)}"` });
   const verdict = originVerdict(inbox, request);
   const cors = corsHeaders(verdict.corsOrigin, POST_METHODS);
   const fail = (error: unknown): HttpResponse => {
     const response = errorResponse(error, deps.log, { method: request.method, path: request.path });
     if (!html) return { ...response, headers: { ...response.headers, ...cors } };
-    const message = (JSON.parse(response.body ?? '{}') as { error?: string }).error ?? 'Something went wrong.';
+    const message = (JSON.parse(response.body ?? '{}') as { error?: string }).error ?? '';
     const retryAfter = (response.headers as Record<string, string>)['retry-after'];
-    return formErrorPage(response.statusCode, message, { ...cors, ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
+    // The CAPTCHA's refusals are already addressed to the visitor ("complete the check again"); nothing else is.
+    const words = customerMessage(response.statusCode, message, { keep: error instanceof CaptchaRefusedError });
+    return formErrorPage(response.statusCode, words, { ...cors, ...(retryAfter ? { 'retry-after': retryAfter } : {}) }, { email: addressOf(inbox.from), business: inbox.name });
   };
   try {
-    if (!verdict.allowed) throw new ForbiddenError(`Forms of ${inbox.name} cannot be posted from ${verdict.origin} (not in allowedOrigins)`);
+    if (!verdict.allowed) {
+      deps.log.warn('form.refused', { inboxId: inbox.id, reason: `origin ${verdict.origin} is not in forms.allowedOrigins` });
+      throw new ForbiddenError(`Forms of ${inbox.name} cannot be posted from ${verdict.origin} (not in allowedOrigins)`);
+    }
     const values = await parseFormBody(request);
     const settings = formSettings(inbox);
     const key = await deps.secrets.get('signing-key');

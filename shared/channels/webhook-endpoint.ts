@@ -1,16 +1,16 @@
 import { findInbox } from '../config/inboxes';
-import { NotFoundError, UnauthorizedError } from '../domain/errors';
+import { NotFoundError, RetryableError, UnauthorizedError } from '../domain/errors';
 import { json, PayloadTooLargeError, type HttpRequest, type HttpResponse } from '../http/http';
 import type { Deps } from '../ports/deps';
 import type { SecretName } from '../ports/secrets';
 import { secretEnvName } from '../ports/secrets';
-import { receiveInquiry, type InquiryInput } from '../use-cases/receive-inquiry';
+import { receiveInquiry, type InquiryInput, type ReceiveResult } from '../use-cases/receive-inquiry';
 import { sameContentWithin } from './dedupe';
 import { buildContent } from './field-mapping';
 import { answersToRoles } from './providers/answers';
 import { PROVIDERS } from './providers';
 import { splitSecrets } from './signatures/compare';
-import { verifyStandardWebhook } from './signatures/standard-webhooks';
+import { verifyStandardWebhook, webhookSecretProblem } from './signatures/standard-webhooks';
 import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
 
 /**
@@ -19,9 +19,20 @@ import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
  */
 async function secretsFor(deps: Deps, name: SecretName): Promise<string[] | 'unsigned'> {
   const secrets = splitSecrets(await deps.secrets.get(name));
+  const weak = name.split('/').length === 2 ? weakSecretProblems(name, secrets) : [];
+  // The local runtime refuses to start with one; deployed, deliveries wait (503, providers retry) until it is fixed.
+  if (weak.length) throw new RetryableError(`Webhooks to this inbox are paused: ${weak.join('; ')}`);
   if (secrets.length) return secrets;
   if (deps.allowUnsignedWebhooks) return 'unsigned';
   throw new UnauthorizedError(`Webhooks to this inbox are refused: no signing secret is configured (${name}; locally ${secretEnvName(name)})`);
+}
+
+/** Problems of a Standard Webhooks secret list (comma-separated for rotation), each naming the secret. */
+export function weakSecretProblems(name: SecretName, secrets: string[]): string[] {
+  return secrets.flatMap((secret, i) => {
+    const problem = webhookSecretProblem(secret);
+    return problem ? [`${secretEnvName(name)}${secrets.length > 1 ? ` (entry ${i + 1})` : ''} ${problem}`] : [];
+  });
 }
 
 /** Before any HMAC is computed over it: a flood of large bodies costs a length check, nothing more. */
@@ -30,8 +41,18 @@ function refuseOversized(request: HttpRequest): void {
 }
 
 async function receive(deps: Deps, input: InquiryInput): Promise<HttpResponse> {
-  const { inquiry, duplicate } = await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) });
-  return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
+  return receipt(await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) }));
+}
+
+/**
+ * The 202 answer. It says whether the customer was acknowledged and, if not, why (a cap, say): the sender of a
+ * webhook is the business's own system, and a silent "accepted" hid suppressed acknowledgements. (Public forms do
+ * not say it: a stranger would learn whether an address wrote in recently.)
+ */
+function receipt({ inquiry, duplicate }: ReceiveResult): HttpResponse {
+  const { state, reason } = inquiry.ack;
+  const acknowledgement = state === 'sent' || !reason ? { state } : { state, reason };
+  return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate, acknowledgement });
 }
 
 /** `POST /webhooks/{inbox}`: generic JSON, Standard Webhooks signature. */
@@ -60,6 +81,5 @@ export async function handleProviderWebhook(request: HttpRequest, inboxId: strin
   // The same-content key is computed before the provider's metadata (response id, times) is added, so a resubmission
   // of the same answers within the window is recognised too.
   const key = sameContentWithin(input);
-  const { inquiry, duplicate } = await receiveInquiry(deps, { ...input, fields: { ...content.fields, [providerName]: meta } }, { sameContentWithin: key });
-  return json(202, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate });
+  return receipt(await receiveInquiry(deps, { ...input, fields: { ...content.fields, [providerName]: meta } }, { sameContentWithin: key }));
 }

@@ -38,7 +38,7 @@ export function parseWebhook(request: HttpRequest, inboxId: string, mapping: Fie
 
   const idValue = mapping.eventId ? readPath(body, mapping.eventId) : (body.id ?? body.event_id);
   const bodyId = typeof idValue === 'string' || typeof idValue === 'number' ? String(idValue) : undefined;
-  const eventId = request.headers['webhook-id'] ?? bodyId;
+  const eventId = request.headers['webhook-id'] ?? request.headers['svix-id'] ?? bodyId;
   return {
     inboxId,
     channel: 'webhook',

@@ -9,10 +9,13 @@ export const RUNTIME_ENV = {
   eventBusName: 'WATCHDOG_EVENT_BUS_NAME',
   /** The validated config file as JSON; inlined into each bundle at synth time by esbuild `define`. */
   configJson: 'WATCHDOG_CONFIG_JSON',
-  /** SSM Parameter Store path under which the secrets live (see shared/ports/secrets.ts). */
+  /**
+   * The Parameter Store path the function reads its secrets from, requested exactly as set (see
+   * shared/adapters/ssm/parameter-paths.ts); unset for a function that reads none.
+   */
   secretsPath: 'WATCHDOG_SECRETS_PATH',
-  /** Optional: the one branch of the secrets path a function may read (the mailbox watch reads `mailbox/` only). */
-  secretsScope: 'WATCHDOG_SECRETS_SCOPE',
+  /** The API's base URL, for links in mail (every function but the HTTP API's own, which reads it beside its secrets). */
+  publicUrl: 'WATCHDOG_PUBLIC_URL',
   /** Optional SES configuration set attached to every mail sent. */
   sesConfigurationSet: 'WATCHDOG_SES_CONFIGURATION_SET',
   /** S3 bucket SES stores received mail in (inbound-mail function only). */

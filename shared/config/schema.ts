@@ -120,6 +120,12 @@ export const AcknowledgementSchema = z
     limit: AckLimitSchema.optional().describe(
       'At most `count` acknowledgements to one address from this inbox `per` window (default 1 per "24h"); the global cap across inboxes applies as well.',
     ),
+    newAddresses: z
+      .union([AckLimitSchema, z.literal('off')], { error: 'must be { "count": n, "per": "10m" } or "off"' })
+      .optional()
+      .describe(
+        'At most `count` acknowledgements to addresses this inbox has never heard from, in any `per` window (default 10 per "10m"), shared by every process; past it the acknowledgement is held until a person releases it on the status page, and the managers get one warning per burst. "off" only for an inbox no stranger can post to (signed webhooks from your own system).',
+      ),
     clock: z.enum(['24h', '12h']).optional().describe('How times are written to customers: "16:00" (24h, default) or "4 pm" (12h).'),
   })
   .describe('The acknowledgement customers get: templates, the per-address cap, the clock style.');

@@ -1,3 +1,4 @@
+import { normalizeAddress } from './email-address';
 import { durationMs, formatDuration, type Duration } from './duration';
 
 /**
@@ -12,6 +13,8 @@ export interface AckLimit {
 }
 
 export const DEFAULT_INBOX_ACK_LIMIT: AckLimit = { count: 1, per: { amount: 24, unit: 'h' } };
+/** The inbox's budget of acknowledgements to addresses it never heard from (a scripted form bombing). */
+export const DEFAULT_NEW_ADDRESS_LIMIT: AckLimit = { count: 10, per: { amount: 10, unit: 'm' } };
 export const DEFAULT_GLOBAL_ACK_LIMIT: AckLimit = { count: 3, per: { amount: 24, unit: 'h' } };
 
 /** One acknowledgement sent (or being sent) to an address: the log the caps count. */
@@ -64,13 +67,16 @@ function describe(limit: AckLimit): string {
 
 /**
  * The mailbox an address delivers to, for counting: case-insensitive, without a "+tag" (jane+1@… and jane+2@…
- * reach the same person) and, at Gmail, without dots.
+ * reach the same person) and, at Gmail (googlemail.com included), without dots; after normalizeAddress.
  */
 export function capAddress(email: string): string {
-  const address = email.trim().toLowerCase();
+  const normal = normalizeAddress(email);
+  const address = (normal.ok ? normal.address : email.trim()).toLowerCase();
   const at = address.lastIndexOf('@');
   let local = address.slice(0, at).split('+')[0]!;
-  const domain = address.slice(at + 1);
-  if (domain === 'gmail.com' || domain === 'googlemail.com') local = local.replace(/\./g, '');
+  let domain = address.slice(at + 1);
+  // googlemail.com is Gmail under its old name: one mailbox, counted once.
+  if (domain === 'googlemail.com') domain = 'gmail.com';
+  if (domain === 'gmail.com') local = local.replace(/\./g, '');
   return `${local}@${domain}`;
 }

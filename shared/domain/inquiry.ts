@@ -11,9 +11,11 @@ export type InquiryStatus = 'open' | 'answered';
 /**
  * Acknowledgement state machine (at most once: SES has no idempotency token):
  * pending → claimed (a process owns the send) → sent | suppressed | failed; claimed → pending when the send fails
- * cleanly; a claim left behind by a crash becomes `unknown` instead of being re-sent.
+ * cleanly; a claim left behind by a crash becomes `unknown` instead of being re-sent. `held`: over the inbox's
+ * budget of mail to new addresses (its `reason` says so); it waits for a person to release it (→ pending, with
+ * `releasedBy`) and is never sent otherwise.
  */
-export type AckState = 'pending' | 'claimed' | 'sent' | 'suppressed' | 'failed' | 'unknown';
+export type AckState = 'pending' | 'claimed' | 'sent' | 'suppressed' | 'failed' | 'unknown' | 'held';
 
 export interface Customer {
   email: string;
@@ -25,6 +27,8 @@ export interface TimelineEntry {
   type: string;
   /** Why it happened, in words a manager understands. */
   note: string;
+  /** Written by a simulated sweep of the local runtime (`/_dev/sweep?at=`): `at` is a pretended time. */
+  simulated?: boolean;
 }
 
 export interface Inquiry {
@@ -56,6 +60,8 @@ export interface Inquiry {
     providerMessageId?: string;
     sentAt?: string;
     reason?: string;
+    /** Who released a held acknowledgement from the status page (it then skips the new-address budget). */
+    releasedBy?: string;
   };
   escalation: {
     /** Index into the inbox's ladder of the next step to fire. */
@@ -103,6 +109,15 @@ export const TIMELINE_LIMIT = 100;
 export function withTimeline(inquiry: Inquiry, entry: TimelineEntry): Inquiry {
   const timeline = [...inquiry.timeline, entry];
   return { ...inquiry, timeline: timeline.slice(Math.max(0, timeline.length - TIMELINE_LIMIT)) };
+}
+
+/**
+ * Whether later courtesy mail (holding updates, feedback requests) may go to the customer: only when the
+ * acknowledgement went out (or may have). A held or suppressed acknowledgement means we decided not to mail this
+ * address, and the same caps and suppressions hold for every later mail to it.
+ */
+export function mayMailCustomer(inquiry: Inquiry): boolean {
+  return inquiry.ack.state === 'sent' || inquiry.ack.state === 'unknown';
 }
 
 /** The next moment the sweeper must look at this inquiry, or undefined when nothing is left to do. */

@@ -88,19 +88,44 @@ export function reshowFormPage(options: {
   };
 }
 
-/** An error a person cannot fix by editing the form (403 origin, 413, 415, 400 malformed): a short page. */
-const errorPage = htmlTemplate<{ title: string; message: string }>(`<!doctype html>
+/**
+ * An error a person cannot fix by editing the form (403 origin, 413, 415, 400 malformed): a short page in the
+ * customer's words — what happened and what they can do (write by email instead), never the configuration's
+ * words; the technical reason goes to the log and to `fetch()` callers' JSON.
+ */
+const errorPage = htmlTemplate<{ title: string; message: string; email: string; business: string }>(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{{title}}</title><style>${STYLE}</style></head><body>
-<h1>{{title}}</h1><p>{{message}}</p><p>Please go back and try again, or contact the business directly.</p>
+<h1>{{title}}</h1><p>{{message}}</p>
+{{#if email}}<p>You can send your message by email to <a href="mailto:{{email}}">{{email}}</a> instead{{#if business}} — {{business}} reads it just the same{{/if}}.</p>{{else}}<p>Please go back and try again later.</p>{{/if}}
 </body></html>
 `);
 
-export function formErrorPage(statusCode: number, message: string, extraHeaders: Record<string, string> = {}): HttpResponse {
+/** Messages written for the customer already (the CAPTCHA's); anything else is replaced by one for its status. */
+const CUSTOMER_WORDS: Record<number, string> = {
+  400: 'The form sent something we could not read, so your message was not sent.',
+  403: 'This page is not allowed to send messages through this form, so your message was not sent.',
+  404: 'This form is not connected to any inbox, so your message was not sent.',
+  413: 'Your message is too long for this form, so it was not sent.',
+  415: 'The form sent something we could not read, so your message was not sent.',
+};
+
+export function customerMessage(statusCode: number, message: string, { keep = false } = {}): string {
+  if (keep) return message;
+  if (statusCode >= 500 || statusCode === 429) return 'We could not take your message just now. Nothing was sent; please try again in a moment.';
+  return CUSTOMER_WORDS[statusCode] ?? 'Your message was not sent.';
+}
+
+export function formErrorPage(
+  statusCode: number,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+  contact: { email?: string; business?: string } = {},
+): HttpResponse {
   return {
     statusCode,
     headers: { ...HEADERS, ...extraHeaders },
-    body: errorPage({ title: statusCode >= 500 ? 'Please try again in a moment' : 'Your message could not be sent', message }),
+    body: errorPage({ title: statusCode >= 500 ? 'Please try again in a moment' : 'Your message could not be sent', message, email: contact.email ?? '', business: contact.business ?? '' }),
   };
 }
 

@@ -103,5 +103,27 @@ export function parseJsonObject(body: Buffer, notAnObject = 'Body must be a JSON
     throw new ValidationError(`Body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(notAnObject);
+  const depth = nestingDepth(value);
+  if (depth > MAX_JSON_DEPTH) throw new ValidationError(`Body is nested ${depth > 10_000 ? 'more than 10000' : depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`);
   return value as Record<string, unknown>;
+}
+
+/**
+ * A contact message has no reason to nest deeper than this; everything downstream (the same-content hash, the
+ * store's marshalling) walks values recursively, so depth is limited here, at the door.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** How deep a parsed JSON value nests, walked with an explicit stack (a recursive walk would overflow first). */
+function nestingDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > 10_001) return deepest;
+    for (const child of Object.values(value as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

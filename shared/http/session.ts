@@ -11,7 +11,12 @@ export const SIGN_IN_LINK_MS = 15 * 60_000;
 export const SESSION_MS = 30 * 86_400_000;
 export const SESSION_COOKIE = 'wd_session';
 
-const PayloadSchema = z.object({ who: z.string().min(1), exp: z.number().int(), n: z.string().optional() });
+/**
+ * Session claims beyond who and when: `n` the session's own id (sign-out ends exactly this one on the server), `v`
+ * the viewer's session version when it began (signing out everywhere raises it), `t` a fingerprint of the API
+ * token then in force (rotating the token ends every session). Rotating the signing key breaks every signature.
+ */
+const PayloadSchema = z.object({ who: z.string().min(1), exp: z.number().int(), n: z.string().optional(), v: z.number().int().optional(), t: z.string().optional() });
 export type SignedClaims = z.infer<typeof PayloadSchema>;
 
 /** The claims of a valid, unexpired token of this purpose; undefined for anything else. */
@@ -28,7 +33,8 @@ const expiry = (now: Date, ms: number) => Math.floor((now.getTime() + ms) / 1000
 
 export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => sealToken(key, PURPOSES.signIn, { who, n: nonce, exp: expiry(now, SIGN_IN_LINK_MS) });
 export const verifySignInToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.signIn, token, now);
-export const createSessionToken = (key: string, who: string, now: Date) => sealToken(key, PURPOSES.session, { who, exp: expiry(now, SESSION_MS) });
+export const createSessionToken = (key: string, session: { who: string; id: string; version: number; tokenPrint: string }, now: Date) =>
+  sealToken(key, PURPOSES.session, { who: session.who, n: session.id, v: session.version, t: session.tokenPrint, exp: expiry(now, SESSION_MS) });
 export const verifySessionToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.session, token, now);
 
 /** HttpOnly (no script reads it), Secure, SameSite=Strict (never sent on a cross-site request). */

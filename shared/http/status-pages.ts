@@ -3,9 +3,9 @@ import { DateTime } from 'luxon';
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
 import type { MailboxHealth } from '../domain/mailbox-watch';
+import { contactLines, type ContactLine } from '../messages/contact';
 import { summarize } from '../messages/names';
 import { htmlTemplate } from '../messages/render';
-import { formatElapsed } from '../messages/time-phrases';
 import { firstReplyMs, formatDurationShort } from '../reports/statistics';
 import type { InboxStatus } from '../use-cases/status-view';
 import type { HttpResponse } from './http';
@@ -28,7 +28,8 @@ h1{font-size:1.3rem;margin:0}h2{font-size:1.15rem;margin:1.6rem 0 .4rem}h3{font-
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .5rem;border-top:1px solid var(--line);vertical-align:top}th{font-size:.85rem;color:var(--muted);border-top:0}
 tr.breached{background:var(--redbg)}tr.breached .deadline{color:var(--red);font-weight:600}.soon .deadline{color:var(--amber);font-weight:600}
 .countdown{font-variant-numeric:tabular-nums;white-space:nowrap}.muted{color:var(--muted)}.tag{font-size:.75rem;border:1px solid var(--line);border-radius:4px;padding:0 .3rem;margin-left:.3rem}
-.tag.urgent,.tag.high{border-color:var(--red);color:var(--red)}a{color:#1a5fb4}
+.tag.urgent,.tag.high{border-color:var(--red);color:var(--red)}.tag.ack{border-color:var(--amber);color:var(--amber);background:#fff8e1}.tag.simulated{border-style:dashed}a{color:#1a5fb4}
+ol.timeline li.simulated{border-left-style:dashed}.contact a{white-space:nowrap}
 ol.timeline{list-style:none;padding:0;margin:0}ol.timeline li{border-left:3px solid var(--line);padding:.2rem 0 .6rem .8rem}ol.timeline li.breached,ol.timeline li.escalated{border-color:var(--red)}ol.timeline li.answered{border-color:var(--green)}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:var(--muted)}dd{margin:0}
 .message{white-space:pre-wrap;border-left:3px solid var(--line);padding-left:.8rem}
@@ -41,10 +42,10 @@ td,p,dd{overflow-wrap:anywhere}
 const SCRIPT = `
 (function(){
   function fmt(ms){var m=Math.floor(Math.abs(ms)/60000),d=Math.floor(m/1440),h=Math.floor(m%1440/60),mm=m%60,s=Math.floor(Math.abs(ms)%60000/1000);
-    return d?d+'d '+h+'h':h?h+'h '+String(mm).padStart(2,'0')+'m':mm+'m '+String(s).padStart(2,'0')+'s';}
+    return d?d+' d '+h+' h':h?h+' h '+String(mm).padStart(2,'0')+' min':mm+' min '+String(s).padStart(2,'0')+' s';}
   function tick(){var now=Date.now();document.querySelectorAll('[data-deadline]').forEach(function(el){
     var left=Date.parse(el.getAttribute('data-deadline'))-now,row=el.closest('tr');
-    el.textContent=left>0?'in '+fmt(left):'overdue by '+fmt(left);
+    el.textContent=left>0?'due in '+fmt(left):'overdue by '+fmt(left);
     if(row){row.classList.toggle('breached',left<=0);row.classList.toggle('soon',left>0&&left<3600000);}
   });}
   tick();setInterval(tick,1000);
@@ -66,6 +67,12 @@ interface Row {
   countdown: string;
   breached: boolean;
   soon: boolean;
+  contact: ContactLine[];
+  /** Set when the customer was not acknowledged (yet): the badge, and its reason in words. */
+  ackBadge: string;
+  ackReason: string;
+  /** Some of its timeline was written by a simulated sweep (local runtime). */
+  simulated: boolean;
 }
 
 interface AnsweredRow {
@@ -80,6 +87,7 @@ interface AnsweredRow {
 }
 
 interface InboxView {
+  simulated: boolean;
   id: string;
   name: string;
   zone: string;
@@ -104,8 +112,9 @@ const shell = (body: string) =>
   htmlTemplate<Chrome & Record<string, unknown>>(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{{title}} — inquiry-watchdog</title><style>{{{style}}}</style></head><body>
-<header><h1>{{title}}</h1><span class="who">{{#if open}}local{{else}}{{#if viewer}}signed in as {{viewer}} · <form method="post" action="/signout"><button type="submit">sign out</button></form>{{/if}}{{/if}}</span></header>
+<header><h1>{{title}}</h1><span class="who">{{#if open}}local{{else}}{{#if viewer}}signed in as {{viewer}} · <form method="post" action="/signout"><button type="submit">sign out</button></form> · <form method="post" action="/signout"><input type="hidden" name="everywhere" value="1"><button type="submit">sign out everywhere</button></form>{{/if}}{{/if}}</span></header>
 {{#if open}}<p class="banner" role="note"><strong>Local mode:</strong> this status page is open to anyone who can reach this machine; no sign-in is needed here. Deployed, it asks for an emailed sign-in link.</p>{{/if}}
+{{#if simulated}}<p class="banner" role="note"><strong>Simulated time:</strong> entries marked <span class="tag simulated">simulated</span> were written by a sweep run as of another time (<code>POST /_dev/sweep?at=…</code>): they did not happen then, and counts and countdowns here use the real clock. Start clean with <code>npm start -- --fresh</code>.</p>{{/if}}
 ${body}
 {{#if script}}<script nonce="{{nonce}}">{{{script}}}</script>{{/if}}
 </body></html>
@@ -122,7 +131,7 @@ const statusBody = shell(`
 <table class="open"><thead><tr><th>Deadline</th><th>Customer and subject</th><th>Received</th><th>Ref</th></tr></thead><tbody>
 {{#each rows}}<tr class="inquiry{{#if breached}} breached{{/if}}{{#if soon}} soon{{/if}}" data-reference="{{reference}}">
 <td class="deadline"><span class="countdown" data-deadline="{{replyByIso}}">{{countdown}}</span><br><span class="muted">{{replyBy}}</span></td>
-<td><a href="/inquiries/{{id}}">{{topic}}</a>{{#if unusualPriority}}<span class="tag {{priority}}">{{priority}}</span>{{/if}}<br><span class="muted">{{customer}} · {{channel}}</span></td>
+<td><a href="/inquiries/{{id}}">{{topic}}</a>{{#if unusualPriority}}<span class="tag {{priority}}">{{priority}}</span>{{/if}}{{#if ackBadge}}<span class="tag ack" title="{{ackReason}}">{{ackBadge}}</span>{{/if}}{{#if simulated}}<span class="tag simulated">simulated</span>{{/if}}<br><span class="muted">{{customer}}</span>{{#each contact}}<br><span class="contact">{{label}} {{#if tel}}<a href="{{tel}}">{{value}}</a>{{else}}{{value}}{{/if}}</span>{{/each}}{{#if ackReason}}<br><span class="muted ack-reason">Not acknowledged: {{ackReason}}</span>{{/if}}</td>
 <td data-label="Received">{{received}}</td><td data-label="Ref"><a href="/inquiries/{{id}}">{{reference}}</a></td></tr>
 {{/each}}</tbody></table>
 {{else}}<p class="muted">Nothing is waiting for a reply.</p>{{/if}}
@@ -140,6 +149,7 @@ interface TimelineView {
   at: string;
   type: string;
   note: string;
+  simulated: boolean;
 }
 
 const inquiryBody = shell(`
@@ -149,17 +159,22 @@ const inquiryBody = shell(`
 <dt>Reference</dt><dd>{{row.reference}}</dd>
 <dt>Inbox</dt><dd>{{inbox}}</dd>
 <dt>Customer</dt><dd>{{row.customer}}</dd>
-<dt>Channel</dt><dd>{{row.channel}}</dd>
-<dt>Priority</dt><dd>{{row.priority}}</dd>
+{{#each row.contact}}<dt>{{label}}</dt><dd class="contact">{{#if tel}}<a href="{{tel}}">{{value}}</a>{{else}}{{value}}{{/if}}</dd>{{/each}}
 <dt>Received</dt><dd>{{row.received}}</dd>
 <dt>Reply promised by</dt><dd>{{row.replyBy}}</dd>
-<dt>Acknowledgement</dt><dd>{{ack}}</dd>
+<dt>Acknowledgement</dt><dd>{{ack}}{{#if row.ackBadge}} <span class="tag ack">{{row.ackBadge}}</span>{{/if}}</dd>
+<dt>Came in by</dt><dd>{{row.channel}}</dd>
+<dt>Priority</dt><dd>{{row.priority}}</dd>
 {{#if firstReply}}<dt>First reply after</dt><dd>{{firstReply}}</dd>{{/if}}
 {{#if rating}}<dt>Customer's rating</dt><dd>Did we solve it? <strong>{{rating}}</strong></dd>{{/if}}
 </dl>
+{{#if held}}<form method="post" action="/inquiries/{{row.id}}/acknowledge"><button class="primary" type="submit" data-action="release-ack">Send the held acknowledgement</button></form>{{/if}}
+{{#unless answered}}<p class="actions"><form method="post" action="/inquiries/{{row.id}}/answered" style="display:inline"><button class="primary" type="submit" data-action="answered">Mark answered</button></form>
+<form method="post" action="/inquiries/{{row.id}}/snooze" style="display:inline"><input type="hidden" name="for" value="1h"><button type="submit" data-action="snooze-1h">Snooze 1 hour</button></form>
+<form method="post" action="/inquiries/{{row.id}}/snooze" style="display:inline"><input type="hidden" name="for" value="4h"><button type="submit" data-action="snooze-4h">Snooze 4 hours</button></form></p>{{/unless}}
 <h3>Message</h3><p class="message">{{message}}</p>
 <h3>Timeline</h3>
-<ol class="timeline">{{#each timeline}}<li class="{{type}}"><span class="muted">{{at}}</span> — {{note}}</li>{{/each}}</ol>
+<ol class="timeline">{{#each timeline}}<li class="{{type}}{{#if simulated}} simulated{{/if}}"><span class="muted">{{at}}</span> — {{note}}{{#if simulated}} <span class="tag simulated" title="written by a sweep run as of this time, not at it">simulated</span>{{/if}}</li>{{/each}}</ol>
 <p class="muted">Times in {{zone}}.</p>
 `);
 
@@ -178,9 +193,21 @@ const messageBody = shell(`
 
 const fmt = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).setLocale('en-GB').toFormat('ccc d LLL HH:mm');
 
-function countdown(replyBy: string, now: Date): string {
+/** The same words the page's script ticks: "due in 3 h 55 min", "overdue by 12 min 05 s". */
+export function countdown(replyBy: string, now: Date): string {
   const left = Date.parse(replyBy) - now.getTime();
-  return left > 0 ? `in ${formatDurationShort(left)}` : `overdue by ${formatElapsed(replyBy, now)}`;
+  const minutes = Math.floor(Math.abs(left) / 60_000);
+  const [d, h, m, s] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60, Math.floor((Math.abs(left) % 60_000) / 1000)];
+  const two = (n: number) => String(n).padStart(2, '0');
+  const words = d ? `${d} d ${h} h` : h ? `${h} h ${two(m)} min` : `${m} min ${two(s)} s`;
+  return left > 0 ? `due in ${words}` : `overdue by ${words}`;
+}
+
+/** Words for an acknowledgement the customer did not get (any state but sent, whatever held or suppressed it). */
+function ackBadgeOf(ack: Inquiry['ack']): { ackBadge: string; ackReason: string } {
+  if (ack.state === 'sent' || ack.state === 'claimed') return { ackBadge: '', ackReason: '' };
+  const badge: Record<string, string> = { pending: 'ack not sent yet', suppressed: 'not acknowledged', failed: 'ack failed', unknown: 'ack uncertain' };
+  return { ackBadge: badge[ack.state] ?? `ack ${ack.state}`, ackReason: ack.reason ?? '' };
 }
 
 function row(inquiry: Inquiry, inbox: InboxConfig, now: Date): Row {
@@ -199,6 +226,9 @@ function row(inquiry: Inquiry, inbox: InboxConfig, now: Date): Row {
     countdown: countdown(inquiry.replyBy, now),
     breached: inquiry.status === 'open' && left <= 0,
     soon: inquiry.status === 'open' && left > 0 && left < 3_600_000,
+    contact: contactLines(inquiry),
+    ...ackBadgeOf(inquiry.ack),
+    simulated: inquiry.timeline.some((entry) => entry.simulated),
   };
 }
 
@@ -220,6 +250,7 @@ function respond(statusCode: number, render: (chrome: Chrome) => string, chrome:
 export function statusPage(inboxes: InboxStatus[], now: Date, viewer: { open: boolean; who?: string }): HttpResponse {
   const views: InboxView[] = inboxes.map(({ inbox, open, answeredToday, mailbox }) => ({
     ...(inbox.mailbox && mailbox ? { mailbox: mailboxLine(inbox.mailbox.user, mailbox, inbox.timeZone) } : {}),
+    simulated: [...open, ...answeredToday].some((i) => i.timeline.some((entry) => entry.simulated)),
     id: inbox.id,
     name: inbox.name,
     zone: inbox.timeZone,
@@ -239,7 +270,7 @@ export function statusPage(inboxes: InboxStatus[], now: Date, viewer: { open: bo
     })),
   }));
   const asOf = inboxes[0] ? fmt(now.toISOString(), inboxes[0].inbox.timeZone) : now.toISOString();
-  return respond(200, (c) => statusBody({ ...c, inboxes: views, asOf }), { title: 'Open inquiries', script: SCRIPT, open: viewer.open, viewer: viewer.who });
+  return respond(200, (c) => statusBody({ ...c, inboxes: views, asOf, simulated: views.some((v) => v.simulated) }), { title: 'Open inquiries', script: SCRIPT, open: viewer.open, viewer: viewer.who });
 }
 
 /** The mailbox watch in one line: when it last read the mailbox, or what stops it and since when. */
@@ -255,6 +286,7 @@ const ACK_STATES: Record<string, string> = {
   suppressed: 'not sent (suppressed)',
   failed: 'failed',
   unknown: 'unknown (a send was interrupted)',
+  held: 'held (over the budget of mail to new addresses)',
 };
 const RATING_NAMES: Record<string, string> = { yes: 'yes', partly: 'partly', no: 'no' };
 
@@ -270,10 +302,12 @@ export function inquiryPage(inquiry: Inquiry, inbox: InboxConfig, now: Date, vie
         zone: inbox.timeZone,
         answered: inquiry.status === 'answered' && inquiry.answeredAt ? `${fmt(inquiry.answeredAt, inbox.timeZone)}${inquiry.answeredBy ? ` by ${inquiry.answeredBy}` : ''}` : '',
         ack: `${ACK_STATES[inquiry.ack.state] ?? inquiry.ack.state}${inquiry.ack.reason ? ` — ${inquiry.ack.reason}` : ''}`,
+        held: inquiry.ack.state === 'held',
         firstReply: first === undefined ? '' : formatDurationShort(first),
         rating: inquiry.feedback?.rating ? RATING_NAMES[inquiry.feedback.rating] : '',
         message: inquiry.message || '(no message)',
-        timeline: inquiry.timeline.map((e): TimelineView => ({ at: fmt(e.at, inbox.timeZone), type: e.type, note: e.note })),
+        timeline: inquiry.timeline.map((e): TimelineView => ({ at: fmt(e.at, inbox.timeZone), type: e.type, note: e.note, simulated: e.simulated === true })),
+        simulated: inquiry.timeline.some((e) => e.simulated),
       }),
     { title: `${inquiry.reference}: ${inquiry.subject?.trim() || summarize(inquiry.message) || '(no subject)'}`, script: inquiry.status === 'open' ? SCRIPT : undefined, open: viewer.open, viewer: viewer.who },
   );

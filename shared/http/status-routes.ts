@@ -4,9 +4,13 @@ import type { Deps } from '../ports/deps';
 import { csvCell, exportPeriod, toCsv } from '../reports/csv';
 import { previewRating, recordRating } from '../use-cases/feedback';
 import { getInquiry } from '../use-cases/get-inquiry';
-import { checkSignInLink, completeSignIn, currentViewer, requestSignInLink, signInWithApiToken } from '../use-cases/sign-in';
+import { UnauthorizedError, ValidationError } from '../domain/errors';
+import { releaseHeldAcknowledgement } from '../use-cases/acknowledge-inquiry';
+import { recordAnswer } from '../use-cases/record-answer';
+import { checkSignInLink, completeSignIn, currentViewer, requestSignInLink, signInWithApiToken, signOut } from '../use-cases/sign-in';
+import { snoozeInquiry } from '../use-cases/snooze-inquiry';
+import { requireInbox, visibleInboxes, type Viewer } from '../use-cases/viewer-scope';
 import { loadStatus } from '../use-cases/status-view';
-import { requireBearer } from './auth';
 import { errorResponse, type HttpRequest, type HttpResponse, type Route } from './http';
 import { clearedSessionCookie, sessionCookie } from './session';
 import { bouncePage, inquiryPage, messagePage, redirect, signInPage, statusPage } from './status-pages';
@@ -38,7 +42,30 @@ function form(request: HttpRequest): URLSearchParams {
   return new URLSearchParams(request.body.toString('utf8'));
 }
 
-const viewerOf = (who: string, deps: Deps) => ({ open: deps.openStatusPage === true, who: who === 'local' ? undefined : who === 'api-token' ? 'API token' : who });
+const viewerOf = ({ who }: Viewer, deps: Deps) => ({ open: deps.openStatusPage === true, who: who === 'local' ? undefined : who === 'api-token' ? 'API token' : who });
+
+/** An inquiry the viewer may see, or the same 404 as a missing one (another inbox's inquiry does not exist for them). */
+async function visibleInquiry(deps: Deps, viewer: Viewer, id: string) {
+  const inquiry = await getInquiry(deps, id);
+  requireInbox(viewer, inquiry.inboxId, `No inquiry ${id}`);
+  return inquiry;
+}
+
+/** The person acting from the status page, as recorded on the timeline. */
+const actor = ({ who }: Viewer) => (who === 'local' ? 'the local status page' : who === 'api-token' ? 'the API token' : who);
+
+const SNOOZES: Record<string, number> = { '1h': 3_600_000, '4h': 4 * 3_600_000 };
+
+/** A signed-in action on one inquiry: scoped by the viewer, then back to the inquiry page. */
+function inquiryAction(act: (deps: Deps, viewer: Viewer, inquiryId: string, request: HttpRequest) => Promise<unknown>): Route<Deps>['handle'] {
+  return asPage(async (request, { id }, deps) => {
+    const viewer = await currentViewer(deps, request);
+    if (!viewer) return signInPage('Sign in first; then use the button again.', 401);
+    const inquiry = await visibleInquiry(deps, viewer, id!);
+    await act(deps, viewer, inquiry.id, request);
+    return redirect(`/inquiries/${encodeURIComponent(inquiry.id)}`);
+  });
+}
 
 const RATING_WORDS = { yes: 'Yes, it is solved', partly: 'Partly solved', no: 'No, not solved' } as const;
 
@@ -50,7 +77,7 @@ export const statusRoutes: Array<Route<Deps>> = [
     handle: asPage(async (request, _params, deps) => {
       const who = await currentViewer(deps, request);
       if (!who) return signInOrBounce(request);
-      const { now, inboxes } = await loadStatus(deps);
+      const { now, inboxes } = await loadStatus(deps, who);
       return statusPage(inboxes, now, viewerOf(who, deps));
     }),
   },
@@ -60,7 +87,7 @@ export const statusRoutes: Array<Route<Deps>> = [
     handle: asPage(async (request, { id }, deps) => {
       const who = await currentViewer(deps, request);
       if (!who) return signInOrBounce(request);
-      const inquiry = await getInquiry(deps, id!);
+      const inquiry = await visibleInquiry(deps, who, id!);
       return inquiryPage(inquiry, findInbox(deps.config, inquiry.inboxId), deps.clock.now(), viewerOf(who, deps));
     }),
   },
@@ -91,14 +118,42 @@ export const statusRoutes: Array<Route<Deps>> = [
     pattern: '/signin/{token}',
     handle: asPage(async (_request, { token }, deps) => redirect('/', { 'set-cookie': sessionCookie(await completeSignIn(deps, token!)) })),
   },
-  { method: 'POST', pattern: '/signout', handle: async () => redirect('/', { 'set-cookie': clearedSessionCookie() }) },
+  {
+    method: 'POST',
+    pattern: '/signout',
+    handle: asPage(async (request, _params, deps) => {
+      await signOut(deps, request, { everywhere: form(request).get('everywhere') === '1' });
+      return redirect('/', { 'set-cookie': clearedSessionCookie() });
+    }),
+  },
+  {
+    method: 'POST',
+    pattern: '/inquiries/{id}/acknowledge',
+    handle: inquiryAction((deps, viewer, id) => releaseHeldAcknowledgement(deps, id, actor(viewer))),
+  },
+  {
+    method: 'POST',
+    pattern: '/inquiries/{id}/answered',
+    handle: inquiryAction((deps, viewer, id) => recordAnswer(deps, id, { by: actor(viewer), via: 'link' })),
+  },
+  {
+    method: 'POST',
+    pattern: '/inquiries/{id}/snooze',
+    handle: inquiryAction(async (deps, viewer, id, request) => {
+      const ms = SNOOZES[form(request).get('for') ?? ''];
+      if (!ms) throw new ValidationError('Snooze for 1h or 4h.');
+      return snoozeInquiry(deps, id, { ms, by: actor(viewer) });
+    }),
+  },
   {
     method: 'GET',
     pattern: '/api/inquiries.csv',
     handle: async (request, _params, deps) => {
-      await requireBearer(request, deps.secrets);
+      const viewer = await currentViewer(deps, request);
+      if (!viewer) throw new UnauthorizedError('Sign in, or send the API token as a bearer');
       const now = deps.clock.now();
-      const inboxes = request.query.inbox ? [findInbox(deps.config, request.query.inbox)] : deps.config.inboxes;
+      if (request.query.inbox) requireInbox(viewer, request.query.inbox);
+      const inboxes = request.query.inbox ? [findInbox(deps.config, request.query.inbox)] : visibleInboxes(deps.config, viewer);
       const rows = [];
       for (const inbox of inboxes) {
         const { from, to } = exportPeriod(request.query, inbox, now);

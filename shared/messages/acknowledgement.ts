@@ -5,7 +5,8 @@ import { closureAt } from '../domain/closure';
 import { describeWeeklyHours } from '../domain/business-hours';
 import type { Inquiry } from '../domain/inquiry';
 import { headerSafe } from './header-hygiene';
-import { greetingFor, personName, summarize } from './names';
+import { customerTopic, echoed, withoutLinks } from './echo';
+import { greetingFor, personName } from './names';
 import { escapeHtml, htmlTemplate, parseTemplate, printsRaw, textTemplate, type Template } from './render';
 
 /**
@@ -191,13 +192,15 @@ export function ackTemplateProblems(source: string, kind: AckTemplateKind): stri
 
 /** The view of one inquiry: its customer, its timing in the business's hours and zone, its history. */
 export function ackView(inquiry: Inquiry, inbox: InboxConfig, context: AckContext): AckView {
-  const name = personName(inquiry.customer.name, inquiry.customer.email);
+  // A name with a link in it is not a name we repeat (it is the sender's text like any other).
+  const typedName = inquiry.customer.name && withoutLinks(inquiry.customer.name) === inquiry.customer.name.replace(/\s+/g, ' ').trim() ? inquiry.customer.name : undefined;
+  const name = personName(typedName, inquiry.customer.email);
   const calendar = calendarOf(inbox);
   const clock: ClockStyle = inbox.acknowledgement?.clock ?? '24h';
   const phrase = { timeZone: inbox.timeZone, now: context.now, customerTimeZone: customerTimeZone(inquiry), clock };
   const closure = closureAt(calendar, context.now);
-  const subject = summarize(headerSafe(inquiry.subject ?? ''), MAX_SUBJECT);
-  const summary = headerSafe(summarize(inquiry.message));
+  const subject = echoed(inquiry.subject ?? '', MAX_SUBJECT);
+  const summary = echoed(inquiry.message, 60);
   const open = context.history.filter((other) => other.status === 'open' && other.id !== inquiry.id);
   const openInquiries = open.map((other) => ({ reference: other.reference, topic: topicOf(other) }));
   return {
@@ -282,9 +285,7 @@ ${paragraphs.join('\n')}
 `;
 }
 
-function topicOf(inquiry: Inquiry): string {
-  return headerSafe(summarize(inquiry.subject ?? '', MAX_SUBJECT) || summarize(inquiry.message) || 'your inquiry');
-}
+const topicOf = customerTopic;
 
 /**
  * The customer's own IANA zone when a form or webhook sent one (`timeZone`, `timezone` or `tz`, e.g. from the

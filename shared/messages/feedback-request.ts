@@ -1,7 +1,7 @@
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
-import { headerSafe } from './header-hygiene';
-import { firstNameOf, summarize } from './names';
+import { customerTopic } from './echo';
+import { firstNameOf } from './names';
 import { htmlTemplate, textTemplate } from './render';
 
 export interface FeedbackLinks {
@@ -51,7 +51,7 @@ export function renderFeedbackRequest(inquiry: Inquiry, inbox: InboxConfig, link
   const data: FeedbackData = {
     greeting: first ? `Hi ${first},` : 'Hello,',
     business: inbox.name,
-    topic: headerSafe(inquiry.subject?.trim() || summarize(inquiry.message) || 'your inquiry'),
+    topic: customerTopic(inquiry),
     reference: inquiry.reference,
     links,
   };

@@ -1,7 +1,7 @@
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
-import { headerSafe } from './header-hygiene';
-import { firstNameOf, summarize } from './names';
+import { customerTopic } from './echo';
+import { firstNameOf } from './names';
 import { htmlTemplate, textTemplate } from './render';
 import { formatBusinessTime } from './time-phrases';
 
@@ -39,7 +39,7 @@ export function renderHoldingUpdate(inquiry: Inquiry, inbox: InboxConfig, expect
   const data: HoldingData = {
     firstName: firstNameOf(inquiry.customer.name),
     business: inbox.name,
-    topic: headerSafe(inquiry.subject?.trim() || summarize(inquiry.message) || 'your inquiry'),
+    topic: customerTopic(inquiry),
     reference: inquiry.reference,
     promised: formatBusinessTime(inquiry.replyBy, inbox.timeZone),
     expected: formatBusinessTime(expectedBy, inbox.timeZone),

@@ -4,6 +4,7 @@ import type { EventPublisher } from './event-publisher';
 import type { InquiryStore } from './inquiry-store';
 import type { Logger } from './logger';
 import type { Mailer } from './mailer';
+import type { Metrics } from './metrics';
 import type { SecretSource } from './secrets';
 
 /** What every use case receives: the ports, built once by a composition root. */
@@ -14,6 +15,8 @@ export interface Deps {
   events: EventPublisher;
   clock: Clock;
   log: Logger;
+  /** Business metrics (absent: not measured, as in most tests); use cases add to them through use-cases/measure.ts. */
+  metrics?: Metrics;
   secrets: SecretSource;
   /**
    * Accept webhooks for inboxes that have no signing secret. Only the local runtime sets it (and says so in its

@@ -5,6 +5,7 @@ export type DomainEventType =
   | 'AcknowledgementSuppressed'
   | 'AcknowledgementUncertain'
   | 'AcknowledgementFailed'
+  | 'AcknowledgementHeld'
   | 'EscalationStepReached'
   | 'DeadlineBreached'
   | 'InquiryAnswered'

@@ -27,12 +27,18 @@ import type { FolderRole } from './mailbox';
  *                                           gsi2 ANSWERED#<inbox> with gsi2sk >= the period's start, kept when
  *                                           receivedAt is inside: an answer never precedes its arrival, so nothing
  *                                           is missed; reads grow with what was answered since the period began
- * 12. where the mailbox watch of an inbox stands → GetItem MAILBOX#<inbox> / CHECKPOINT#<folder> (UIDVALIDITY + last
+ * 11. do a job once (digest per inbox and day, single-use sign-in links, used action links, ended sessions)
+ *                                           → PutItem CLAIM#<name> attribute_not_exists; released (DeleteItem) when
+ *                                           the job failed cleanly; expires by TTL; `hasClaim` reads it back
+ * 12. a budget of n sends per sliding window (new-address acknowledgements of an inbox) → Query BUDGET#<scope>
+ *                                           (its n slot items), then UpdateItem of one free slot with the condition
+ *                                           "not held, or held until before now": atomic across processes
+ * 13. one warning per burst → UpdateItem WINDOW#<name> SET expiresAt, ReturnValues ALL_OLD: the burst is new when
+ *                                           the old expiry (if any) had passed; every event of the burst extends it
+ * 14. a viewer's session version → GetItem / UpdateItem ADD COUNTER#<name>
+ * 15. where the mailbox watch of an inbox stands → GetItem MAILBOX#<inbox> / CHECKPOINT#<folder> (UIDVALIDITY + last
  *                                           UID, never moved backwards within one UIDVALIDITY) and MAILBOX#<inbox> /
  *                                           HEALTH (last read, the current problem), replaced with a version condition
- * 11. do a job once (digest per inbox and day, single-use sign-in links) → PutItem CLAIM#<name>
- *                                           attribute_not_exists; released (DeleteItem) when the job failed cleanly;
- *                                           expires by TTL
  */
 /** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
 export interface AckLog {
@@ -78,6 +84,18 @@ export interface InquiryStore {
   claimOnce(name: string, expiresAt: Date): Promise<boolean>;
   /** Gives a claim back (the job failed cleanly), so a later attempt may claim it again. */
   releaseClaim(name: string): Promise<void>;
+  /** True while a claim made by `claimOnce` exists and has not expired. */
+  hasClaim(name: string, now: Date): Promise<boolean>;
+  /**
+   * Takes one of `slots` places of `scope` for `holder` until `now + windowMs`, or says none is free: at most `slots`
+   * holders in any window, across processes. A holder that already holds a live place keeps it (true, no new place).
+   */
+  takeBudgetSlot(scope: string, holder: string, slots: number, now: Date, windowMs: number): Promise<boolean>;
+  /** Keeps window `name` open until `now + windowMs`; true when it was already open (the same burst), false when new. */
+  extendWindow(name: string, now: Date, windowMs: number): Promise<boolean>;
+  readCounter(name: string): Promise<number>;
+  /** Adds one and returns the new value. */
+  incrementCounter(name: string): Promise<number>;
   getMailboxCheckpoint(inboxId: string, role: FolderRole): Promise<FolderCheckpoint | undefined>;
   /** Stores a checkpoint unless one further on (same UIDVALIDITY, higher UID) is already stored; true when written. */
   saveMailboxCheckpoint(checkpoint: FolderCheckpoint): Promise<boolean>;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
+import { contactLines, type ContactLine } from '../messages/contact';
 import { headerSafe } from '../messages/header-hygiene';
 import { summarize } from '../messages/names';
 import { htmlTemplate, textTemplate } from '../messages/render';
@@ -21,9 +22,12 @@ interface Row {
   due: string;
   waited: string;
   overdue: boolean;
+  /** The customer's phone (or other contact field), to call an overdue one. */
+  contact: ContactLine[];
 }
 
 interface DigestData {
+  greeting: string;
   business: string;
   date: string;
   openCount: number;
@@ -40,7 +44,7 @@ const LISTED = 30;
 
 const subject = textTemplate<DigestData>('{{business}} — {{date}}: {{openCount}} open, {{breachedCount}} past the promised time');
 
-const text = textTemplate<DigestData>(`Good morning. {{business}} on {{date}}:
+const text = textTemplate<DigestData>(`{{greeting}}. {{business}} on {{date}}:
 
   Open now:               {{openCount}}
   Past the promised time: {{breachedCount}}
@@ -51,7 +55,7 @@ const text = textTemplate<DigestData>(`Good morning. {{business}} on {{date}}:
 {{#if rows.length}}
 Open, by deadline:
 {{#each rows}}
-  [{{reference}}] {{topic}} — {{customer}} — {{#if overdue}}OVERDUE since {{due}}{{else}}due {{due}}{{/if}}
+  [{{reference}}] {{topic}} — {{customer}}{{#each contact}}, {{label}} {{value}}{{/each}} — {{#if overdue}}OVERDUE since {{due}}{{else}}due {{due}}{{/if}}
 {{/each}}
 {{#if more}}  … and {{more}} more.
 {{/if}}
@@ -64,7 +68,7 @@ Status page: {{statusUrl}}
 
 const html = htmlTemplate<DigestData>(`<!doctype html>
 <html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:42em">
-<p>Good morning. <strong>{{business}}</strong> on {{date}}:</p>
+<p>{{greeting}}. <strong>{{business}}</strong> on {{date}}:</p>
 <table style="border-collapse:collapse;margin:0.5em 0 1em">
 <tr><th align="left" style="padding-right:1.5em;white-space:nowrap">Open now</th><td><strong>{{openCount}}</strong></td></tr>
 <tr><th align="left" style="padding-right:1.5em;white-space:nowrap">Past the promised time</th><td><strong style="color:{{#if breachedCount}}#b00020{{else}}#222{{/if}}">{{breachedCount}}</strong></td></tr>
@@ -74,7 +78,7 @@ const html = htmlTemplate<DigestData>(`<!doctype html>
 {{#if rows.length}}
 <table style="border-collapse:collapse;width:100%">
 <tr style="background:#f0f0f0"><th align="left" style="padding:4px">Ref</th><th align="left" style="padding:4px">Customer / subject</th><th align="left" style="padding:4px">Deadline</th></tr>
-{{#each rows}}<tr style="border-top:1px solid #ddd{{#if overdue}};background:#fdecee{{/if}}"><td style="padding:4px;white-space:nowrap">{{reference}}</td><td style="padding:4px">{{customer}}<br><span style="color:#555">{{topic}}</span></td><td style="padding:4px">{{#if overdue}}<strong style="color:#b00020">overdue</strong> since {{due}}{{else}}{{due}}{{/if}}</td></tr>
+{{#each rows}}<tr style="border-top:1px solid #ddd{{#if overdue}};background:#fdecee{{/if}}"><td style="padding:4px;white-space:nowrap">{{reference}}</td><td style="padding:4px">{{customer}}{{#each contact}}<br>{{label}} {{#if tel}}<a href="{{tel}}">{{value}}</a>{{else}}{{value}}{{/if}}{{/each}}<br><span style="color:#555">{{topic}}</span></td><td style="padding:4px">{{#if overdue}}<strong style="color:#b00020">overdue</strong> since {{due}}{{else}}{{due}}{{/if}}</td></tr>
 {{/each}}
 </table>
 {{#if more}}<p>… and {{more}} more.</p>{{/if}}
@@ -92,13 +96,21 @@ function row(inquiry: Inquiry, inbox: InboxConfig, now: Date): Row {
     due: formatBusinessTime(inquiry.replyBy, inbox.timeZone),
     waited: formatElapsed(inquiry.receivedAt, now),
     overdue: Date.parse(inquiry.replyBy) <= now.getTime(),
+    contact: contactLines(inquiry).map((line) => ({ ...line, value: headerSafe(line.value) })),
   };
+}
+
+/** The digest goes out at `reports.at`, which need not be the morning (or a late tick sends it later). */
+function greetingAt(now: Date, zone: string): string {
+  const hour = DateTime.fromJSDate(now, { zone }).hour;
+  return hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
 }
 
 export function renderDigest(facts: DigestFacts, inbox: InboxConfig, now: Date): { subject: string; text: string; html: string } {
   const byDeadline = [...facts.open].sort((a, b) => a.replyBy.localeCompare(b.replyBy));
   const oldest = [...facts.open].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))[0];
   const data: DigestData = {
+    greeting: greetingAt(now, inbox.timeZone),
     business: inbox.name,
     date: DateTime.fromJSDate(now, { zone: inbox.timeZone }).setLocale('en-GB').toFormat('cccc d LLLL'),
     openCount: facts.open.length,

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { isPlatformAddress } from '../channels/email/form-notifications';
 import { findInbox } from '../config/inboxes';
 import type { InboxConfig, WatchdogConfig } from '../config/schema';
-import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
-import { parseDuration } from '../domain/duration';
+import { DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, DEFAULT_NEW_ADDRESS_LIMIT, ackLogRetentionMs, capAddress, decideAck, type AckLimit, type CapDecision } from '../domain/ack-caps';
+import { durationMs, formatDuration, parseDuration } from '../domain/duration';
+import { normalizeAddress } from '../domain/email-address';
 import { RetryableError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
+import { renderBudgetWarning } from '../messages/budget-warning';
 import { addressOf, newMessageId, threadableMessageId } from '../messages/addresses';
 import type { Deps } from '../ports/deps';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -35,6 +39,8 @@ const CAP_ATTEMPTS = 5;
  */
 export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
   if (inquiry.ack.state !== 'pending') return inquiry;
+  const unreachable = unreachableReason(inquiry.customer.email);
+  if (unreachable) return suppressAcknowledgement(deps, inquiry, unreachable);
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const now = deps.clock.now();
   const attempts = inquiry.ack.attempts + 1;
@@ -45,31 +51,53 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   if (!claimed) return (await deps.store.get(inquiry.id)) ?? inquiry;
 
   const messageId = newMessageId('ack', inquiry.id, inbox.from, randomUUID().slice(0, 8));
-  let providerMessageId: string;
-  let linked: Inquiry[];
+  let outcome: { sent: true; providerMessageId: string; linked: Inquiry[] } | { sent: false; reason: string; scope: string; linked: Inquiry[] };
+  // Every door normalises addresses; one that still is not deliverable (an old item, a sender's header) is not mailed.
+  const deliverable = normalizeAddress(claimed.customer.email);
+  if (!deliverable.ok) return suppressAcknowledgement(deps, claimed, `the address ${deliverable.problem}`, { scope: 'address' });
   try {
-    const cap = await reserveAcknowledgement(deps, claimed, inbox, now);
-    if (!cap.allowed) return await suppressAcknowledgement(deps, claimed, cap.reason, { scope: cap.scope });
     const history = (await deps.store.customerHistory(inbox.id, claimed.customer.email, HISTORY_LIMIT)).filter(
       (other) => other.id !== claimed.id && other.receivedAt <= claimed.receivedAt,
     );
-    linked = history.filter((other) => other.status === 'open');
-    const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
-    if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
-    ({ providerMessageId } = await deps.mailer.send({
-      from: inbox.from,
-      to: [claimed.customer.email],
-      replyTo: [addressOf(inbox.from)],
-      ...content,
-      messageId,
-      // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
-      inReplyTo: threadableMessageId(claimed.sourceMessageId),
-      headers: AUTO_REPLY_HEADERS,
-    }));
+    // A released acknowledgement was a person's decision: the budget no longer applies to it, the caps still do.
+    if (history.length === 0 && !claimed.ack.releasedBy && !(await takeNewAddressBudget(deps, claimed, inbox, now))) {
+      return await holdAcknowledgement(deps, claimed, inbox, now);
+    }
+    const linked = history.filter((other) => other.status === 'open');
+    const cap = await reserveAcknowledgement(deps, claimed, inbox, now);
+    if (!cap.allowed) {
+      outcome = { sent: false, reason: cap.reason, scope: cap.scope, linked };
+    } else {
+      const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
+      if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
+      const { providerMessageId } = await deps.mailer.send({
+        from: inbox.from,
+        to: [deliverable.address],
+        replyTo: [addressOf(inbox.from)],
+        ...content,
+        messageId,
+        // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
+        inReplyTo: threadableMessageId(claimed.sourceMessageId),
+        headers: AUTO_REPLY_HEADERS,
+      });
+      outcome = { sent: true, providerMessageId, linked };
+    }
   } catch (error) {
     return releaseClaim(deps, claimed, attempts, error as Error);
   }
-  return recordSent(deps, claimed, { attempts, messageId, providerMessageId, linked });
+  if (!outcome.sent) {
+    // Not acknowledged, but still the same person's other open inquiry: whoever picks one up must see the other.
+    const kept = await suppressAcknowledgement(deps, claimed, outcome.reason, { scope: outcome.scope });
+    return linkOpenInquiries(deps, kept, outcome.linked);
+  }
+  return recordSent(deps, claimed, { attempts, messageId, providerMessageId: outcome.providerMessageId, linked: outcome.linked });
+}
+
+/** Why an address must not get customer mail: none at all, or a form service's own sending address. */
+export function unreachableReason(email: string): string | undefined {
+  if (!email.trim()) return 'there is no customer address to write to';
+  if (isPlatformAddress(email)) return `${email} is a form service's own address, not the visitor's`;
+  return undefined;
 }
 
 /**
@@ -89,12 +117,88 @@ export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reas
   if (!after) return before;
   // A global cap means someone is using the forms of several inboxes against one address: worth a warning.
   const fields = { inquiryId: inquiry.id, inboxId: inquiry.inboxId, reason, ...detail };
+  measure(deps, 'AcksSuppressed', inquiry, { reason: detail.scope === 'global' || detail.scope === 'inbox' ? `${detail.scope}-cap` : 'other' });
   if (detail.scope === 'global') deps.log.warn('ack.suppressed', fields);
   else deps.log.info('ack.suppressed', fields);
   await publishEvents(deps, [
     { type: 'AcknowledgementSuppressed', at, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, ...detail } },
   ]);
   return after;
+}
+
+const newAddressLimit = (inbox: InboxConfig): AckLimit => {
+  const setting = inbox.acknowledgement?.newAddresses;
+  return limitOf(setting === 'off' ? undefined : setting, DEFAULT_NEW_ADDRESS_LIMIT);
+};
+
+/**
+ * One place in the inbox's budget of mail to addresses it never heard from: the defence against a script posting
+ * the form (or a webhook) with other people's addresses. Kept in DynamoDB, so every Lambda shares it.
+ */
+async function takeNewAddressBudget(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<boolean> {
+  if (inbox.acknowledgement?.newAddresses === 'off') return true;
+  const limit = newAddressLimit(inbox);
+  return deps.store.takeBudgetSlot(`new-address-acks#${inbox.id}`, inquiry.id, limit.count, now, durationMs(limit.per));
+}
+
+/**
+ * Over the budget: the inquiry is kept and watched as usual, but its acknowledgement waits for a person (status
+ * page → release). The managers hear of it once per burst: the burst lasts while held acknowledgements keep coming
+ * less than one budget window apart.
+ */
+async function holdAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<Inquiry> {
+  const limit = newAddressLimit(inbox);
+  const reason = `held: more than ${limit.count} acknowledgements to new addresses in ${formatDuration(limit.per)} (the inbox's budget); release it on the status page to send it`;
+  const at = now.toISOString();
+  const { before, after } = await saveWithRetry(deps, inquiry.id, (current) =>
+    current.ack.state === 'pending' || current.ack.state === 'claimed'
+      ? withTimeline(
+          { ...current, ack: { state: 'held', attempts: current.ack.attempts, reason } },
+          { at, type: 'ack-held', note: `Acknowledgement held, not sent: ${reason}.` },
+        )
+      : undefined,
+  );
+  if (!after) return before;
+  deps.log.warn('ack.held', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, budget: limit.count, per: formatDuration(limit.per) });
+  await publishEvents(deps, [
+    { type: 'AcknowledgementHeld', at, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, budget: limit.count } },
+  ]);
+  const sameBurst = await deps.store.extendWindow(`new-address-burst#${inbox.id}`, now, durationMs(limit.per));
+  if (!sameBurst) {
+    try {
+      await deps.mailer.send({
+        from: inbox.from,
+        to: inbox.managers,
+        ...renderBudgetWarning(inbox, limit, now),
+        messageId: newMessageId('alert', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
+        headers: { ...AUTO_REPLY_HEADERS, 'Auto-Submitted': 'auto-generated' },
+      });
+      deps.log.info('ack.budget_warning_sent', { inboxId: inbox.id });
+    } catch (error) {
+      // The held acknowledgements are on the status page whatever happens to this mail.
+      deps.log.error('ack.budget_warning_failed', { inboxId: inbox.id, error });
+    }
+  }
+  return after;
+}
+
+/**
+ * A person releases a held acknowledgement (status page): it goes back to pending, marked as released so the
+ * budget lets it through (the per-address caps still apply), and is sent now.
+ */
+export async function releaseHeldAcknowledgement(deps: Deps, inquiryId: string, by: string): Promise<{ inquiry: Inquiry; released: boolean }> {
+  const at = deps.clock.now().toISOString();
+  const { before, after } = await saveWithRetry(deps, inquiryId, (current) =>
+    current.ack.state === 'held'
+      ? withTimeline(
+          { ...current, ack: { state: 'pending', attempts: current.ack.attempts, releasedBy: by, retryAt: new Date(Date.parse(at) + 60_000).toISOString() } },
+          { at, type: 'ack-released', note: `${by} released the held acknowledgement.` },
+        )
+      : undefined,
+  );
+  if (!after) return { inquiry: before, released: false };
+  deps.log.info('ack.released', { inquiryId, inboxId: after.inboxId });
+  return { inquiry: await acknowledgeInquiry(deps, after), released: true };
 }
 
 /** A claim older than its timeout belongs to a process that died mid-send: record that, never re-send blindly. */
@@ -150,7 +254,9 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
       : withTimeline(
           {
             ...current,
-            ack: giveUp ? { state: 'failed', attempts, reason: `sending failed ${attempts} times` } : { state: 'pending', attempts, retryAt, reason: error.message },
+            ack: giveUp
+              ? { state: 'failed', attempts, reason: `sending failed ${attempts} times`, releasedBy: current.ack.releasedBy }
+              : { state: 'pending', attempts, retryAt, reason: error.message, releasedBy: current.ack.releasedBy },
           },
           {
             at: now.toISOString(),
@@ -164,6 +270,26 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
       { type: 'AcknowledgementFailed', at: now.toISOString(), inquiryId: claimed.id, inboxId: claimed.inboxId, reference: claimed.reference, detail: { attempts, error: error.message } },
     ]);
   }
+  return after ?? before;
+}
+
+/** Notes on the customer's other open inquiries that this one came in and is linked to them. */
+async function linkOthers(deps: Deps, inquiry: Inquiry, others: Inquiry[], at: string): Promise<void> {
+  for (const other of others) {
+    await saveWithRetry(deps, other.id, (current) =>
+      withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${inquiry.reference}); linked to this inquiry.` }),
+    ).catch((error: unknown) => deps.log.error('ack.link_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, otherId: other.id, error }));
+  }
+}
+
+/** Links an inquiry whose acknowledgement was not sent to the customer's other open ones, on both timelines. */
+async function linkOpenInquiries(deps: Deps, inquiry: Inquiry, others: Inquiry[]): Promise<Inquiry> {
+  if (others.length === 0) return inquiry;
+  const at = deps.clock.now().toISOString();
+  const references = others.map((other) => other.reference);
+  const note = `Linked to the customer's open ${references.length === 1 ? 'inquiry' : 'inquiries'} ${references.join(', ')} (the customer was not told: no acknowledgement was sent).`;
+  const { before, after } = await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at, type: 'linked', note }));
+  await linkOthers(deps, inquiry, others, at);
   return after ?? before;
 }
 
@@ -187,7 +313,7 @@ async function recordSent(
       // `unknown`: the send outlived its claim and the sweeper gave up on it; now we know better.
       if (current.ack.state !== 'claimed' && current.ack.state !== 'unknown') return undefined;
       const next = withTimeline(
-        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at } },
+        { ...current, ack: { state: 'sent', attempts: sent.attempts, messageId: sent.messageId, providerMessageId: sent.providerMessageId || undefined, sentAt: at, releasedBy: current.ack.releasedBy } },
         { at, type: 'acknowledged', note: `Acknowledgement sent to ${current.customer.email}.` },
       );
       return references.length === 0
@@ -202,11 +328,8 @@ async function recordSent(
     deps.log.error('ack.record_failed', { ...log, error });
     return claimed;
   }
-  for (const other of sent.linked) {
-    await saveWithRetry(deps, other.id, (current) =>
-      withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${claimed.reference}); linked to this inquiry.` }),
-    ).catch((error: unknown) => deps.log.error('ack.link_failed', { ...log, otherId: other.id, error }));
-  }
+  await linkOthers(deps, claimed, sent.linked, at);
+  measure(deps, 'AcksSent', claimed);
   deps.log.info('ack.sent', { ...log, linked: references.length });
   await publishEvents(deps, [
     {

@@ -1,5 +1,6 @@
 import { verifyActionToken, type ActionLink } from '../channels/action-links';
-import { RetryableError } from '../domain/errors';
+import { createHash } from 'node:crypto';
+import { ConflictError, RetryableError } from '../domain/errors';
 import type { Inquiry } from '../domain/inquiry';
 import type { Deps } from '../ports/deps';
 import { getInquiry } from './get-inquiry';
@@ -23,6 +24,17 @@ export async function previewLink(deps: Deps, token: string): Promise<{ link: Ac
 /** POST of a one-click link: the action itself, on behalf of the alert recipient it was made for. */
 export async function actOnLink(deps: Deps, token: string): Promise<{ link: ActionLink; inquiry: Inquiry; changed: boolean }> {
   const link = await verify(deps, token);
+  // Each token acts once: a replayed POST (a forwarded or quoted alert, a script) changes nothing.
+  const use = `action-link#${createHash('sha256').update(token).digest('hex')}`;
+  if (!(await deps.store.claimOnce(use, new Date(link.expiresAt.getTime() + 86_400_000)))) {
+    throw new ConflictError('This link was already used. Open the inquiry from a newer alert or the status page.');
+  }
+  // Claimed before acting, so two racing POSTs cannot both act. Should the store fail between the claim and the action
+  // (rare: the claim itself needs it), the link is used up and the status page's buttons remain.
+  return act(deps, link);
+}
+
+async function act(deps: Deps, link: ActionLink): Promise<{ link: ActionLink; inquiry: Inquiry; changed: boolean }> {
   if (link.action === 'answer') {
     const { inquiry, changed } = await recordAnswer(deps, link.inquiryId, { by: link.recipient, via: 'link' });
     return { link, inquiry, changed };

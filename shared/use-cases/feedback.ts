@@ -4,11 +4,11 @@ import { findInbox } from '../config/inboxes';
 import type { InboxConfig } from '../config/schema';
 import { durationMs, parseDuration } from '../domain/duration';
 import { RetryableError } from '../domain/errors';
-import { withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
+import { mayMailCustomer, withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderFeedbackRequest } from '../messages/feedback-request';
 import type { Deps } from '../ports/deps';
-import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
+import { AUTO_REPLY_HEADERS, unreachableReason } from './acknowledge-inquiry';
 import { getInquiry } from './get-inquiry';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -19,13 +19,13 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * The feedback request an answer schedules, or the inquiry's current one. Asked once per inquiry (a reopened and
- * re-answered inquiry is not asked again), and never of a customer whose acknowledgement was suppressed (we do
- * not mail people we decided not to mail).
+ * re-answered inquiry is not asked again), and never of a customer whose acknowledgement was not sent (held,
+ * suppressed, failed: we do not mail people we decided not to mail).
  */
 export function scheduleFeedback(inbox: InboxConfig, inquiry: Inquiry, answeredAt: Date): Feedback | undefined {
   // Still waiting from an earlier answer (the customer wrote again meanwhile): counted from this answer instead.
   const pending = inquiry.feedback?.state === 'scheduled';
-  if (!inbox.feedback || (inquiry.feedback && !pending) || inquiry.ack.state === 'suppressed') return inquiry.feedback;
+  if (!inbox.feedback || (inquiry.feedback && !pending) || !mayMailCustomer(inquiry)) return inquiry.feedback;
   return { ...inquiry.feedback, state: 'scheduled', dueAt: new Date(answeredAt.getTime() + durationMs(parseDuration(inbox.feedback.after)!)).toISOString() };
 }
 
@@ -40,12 +40,18 @@ export async function requestFeedbackIfDue(deps: Deps, inquiry: Inquiry, now: Da
   if (!feedbackDue(inquiry, now)) return false;
   const feedback = inquiry.feedback!;
   const stamp = now.toISOString();
-  const [key, publicUrl] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('public-url')]);
-  if (!key || !publicUrl) {
+  if (!mayMailCustomer(inquiry)) {
     await deps.store.save(
       inquiry,
-      withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note: 'No feedback request: rating links need the signing-key and public-url settings.' }),
+      withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note: `No feedback request: the acknowledgement was ${inquiry.ack.state}, and later mail to the customer obeys the same caps.` }),
     );
+    return false;
+  }
+  const [key, publicUrl] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('public-url')]);
+  const unreachable = unreachableReason(inquiry.customer.email);
+  if (!key || !publicUrl || unreachable) {
+    const note = unreachable ? `No feedback request: ${unreachable}.` : 'No feedback request: rating links need the signing-key and public-url settings.';
+    await deps.store.save(inquiry, withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note }));
     return false;
   }
   const attempts = (feedback.attempts ?? 0) + 1;

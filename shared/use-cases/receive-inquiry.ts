@@ -9,7 +9,8 @@ import { choosePolicy } from '../domain/policy';
 import { newReference } from '../domain/reference';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
-import { acknowledgeInquiry } from './acknowledge-inquiry';
+import { acknowledgeInquiry, suppressAcknowledgement } from './acknowledge-inquiry';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 
 /**
@@ -30,7 +31,11 @@ const REFERENCE_ATTEMPTS = 5;
 export async function receiveInquiry(
   deps: Deps,
   input: InquiryInput,
-  options: { sameContentWithin?: { key: string; seconds: number } } = {},
+  options: {
+    sameContentWithin?: { key: string; seconds: number };
+    /** Why no acknowledgement can go out (a form notification without the visitor's address): said on the timeline. */
+    withoutAcknowledgement?: string;
+  } = {},
 ): Promise<ReceiveResult> {
   const inbox = findInbox(deps.config, input.inboxId);
   const calendar = calendarOf(inbox);
@@ -73,11 +78,12 @@ export async function receiveInquiry(
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const { created, inquiry } = await deps.store.create({ ...draft, reference: newReference(inbox.id) }, options);
+      const { created, inquiry } = await deps.store.create({ ...draft, reference: newReference(inbox.id) }, options.sameContentWithin ? { sameContentWithin: options.sameContentWithin } : {});
       if (!created) {
         deps.log.info('inquiry.duplicate', { inquiryId: inquiry.id, inboxId: inbox.id, deliveryId: input.deliveryId });
         return { inquiry, duplicate: true };
       }
+      measure(deps, 'InquiriesReceived', inquiry);
       deps.log.info('inquiry.received', { inquiryId: inquiry.id, inboxId: inbox.id, channel: input.channel, reference: inquiry.reference, replyBy: inquiry.replyBy });
       await publishEvents(deps, [
         {
@@ -89,6 +95,7 @@ export async function receiveInquiry(
           detail: { channel: inquiry.channel, replyBy: inquiry.replyBy, priority: inquiry.priority },
         },
       ]);
+      if (options.withoutAcknowledgement) return { inquiry: await suppressAcknowledgement(deps, inquiry, options.withoutAcknowledgement), duplicate: false };
       return { inquiry: await acknowledgeInquiry(deps, inquiry), duplicate: false };
     } catch (error) {
       if (error instanceof ReferenceTakenError && attempt < REFERENCE_ATTEMPTS) continue;

@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from '../channels/email/classify';
+import { checkAuthor, sesEvidence, type AuthEvidence } from '../channels/email/author-authentication';
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
-import { parseMail, UnparseableMailError, type ParsedMail } from '../channels/email/parse';
+import { withTimeline, type Inquiry } from '../domain/inquiry';
+import { saveWithRetry } from './save-with-retry';
+import type { FormNotification } from '../channels/email/form-notifications';
+import { parseMail, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
+import { normalizeAddress } from '../domain/email-address';
+import type { AckState } from '../domain/inquiry';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { headerSafe } from '../messages/header-hygiene';
 import { mailManagers } from '../messages/manager-notice';
 import type { Deps } from '../ports/deps';
+import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
+import { mailReasonCode, measure } from './measure';
 import { receiveInquiry } from './receive-inquiry';
 import { recordAnswer } from './record-answer';
 import { recordFollowUp } from './record-follow-up';
@@ -30,6 +38,11 @@ export interface InboundMail {
   verdicts?: Verdicts;
   /** The inbox when the delivery route already says it (one receipt rule per inbox address). */
   inboxId?: string;
+  /**
+   * The receiving side's own check of the author domain (the local SMTP listener runs mailauth); absent on AWS,
+   * where SES's verdicts are the evidence. Called only for mail from a staff address.
+   */
+  authenticate?: () => Promise<AuthEvidence>;
 }
 
 export interface MailResult {
@@ -40,6 +53,8 @@ export interface MailResult {
   reference?: string;
   /** True when this mail was processed before and nothing new happened now. */
   duplicate: boolean;
+  /** A new inquiry's acknowledgement as it stands once the mail is processed (suppressed by a cap, say, with why). */
+  acknowledgement?: { state: AckState; reason?: string };
 }
 
 /** `mid:<Message-ID>` or `sha256:<raw hash>` — the identity a redelivery shares. */
@@ -89,13 +104,17 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
     case 'staff': {
       const match = (await findThread(deps.store, kind.inbox, mail)) ?? (await latestOpenInquiryOf(deps.store, kind.inbox, mail));
       if (!match) return finish(deps, { ...base, outcome: 'ignored', reason: `${kind.reason}, but it matches no inquiry (no thread headers, reference tag or open inquiry of its recipients)` });
+      const evidence = input.authenticate ? await input.authenticate() : sesEvidence(mail, input.verdicts, input.envelope.mailFrom);
+      const author = checkAuthor(kind.staff.address, evidence);
+      if (!author.authenticated) return recordUnverifiedStaffMail(deps, base, match.inquiry, kind.staff.address, author.why, mail);
       const { changed } = await recordAnswer(deps, match.inquiry.id, { by: kind.staff.address, via: 'email' });
       if (mail.messageId) await deps.store.linkMessageId(mail.messageId, match.inquiry.id);
-      const reason = `${kind.reason}, matched by ${match.by}${changed ? '' : ' (it was already answered)'}`;
+      const reason = `${kind.reason}, matched by ${match.by}, author authenticated: ${author.how}${changed ? '' : ' (it was already answered)'}`;
       return finish(deps, { ...base, outcome: 'staff-reply', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
     }
-    case 'customer': {
-      const match = await findThread(deps.store, kind.inbox, mail);
+    case 'customer':
+    case 'form': {
+      const match = kind.kind === 'customer' ? await findThread(deps.store, kind.inbox, mail) : undefined;
       if (match) {
         const summary = `${mail.subject ? `"${mail.subject.slice(0, 120)}"` : 'a mail'} by email (matched by ${match.by})`;
         const { reopened } = await recordFollowUp(deps, match.inquiry.id, { summary });
@@ -103,29 +122,70 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
         const reason = `${kind.reason}: a follow-up, matched by ${match.by}; ${reopened ? 'it reopened the answered inquiry' : 'the inquiry is still open, so no new acknowledgement'}`;
         return finish(deps, { ...base, outcome: 'follow-up', reason, inquiryId: match.inquiry.id, reference: match.inquiry.reference });
       }
-      const { inquiry, duplicate } = await receiveInquiry(deps, {
-        inboxId: kind.inbox.id,
-        channel: 'email',
-        deliveryId: base.key,
-        customer: { email: kind.customer.address, ...(kind.customer.name ? { name: headerSafe(kind.customer.name).slice(0, 200) } : {}) },
-        ...(mail.subject ? { subject: mail.subject.slice(0, 300) } : {}),
-        message: mail.text,
-        ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
-        fields: {
-          rawMail: input.rawRef,
-          ...(mail.attachments.length ? { attachments: mail.attachments } : {}),
-          ...(mail.textTruncated ? { truncated: true } : {}),
-          ...(signals.length ? { signals } : {}),
+      const content = kind.kind === 'form' ? formContent(kind.form, mail) : { customer: kind.customer, subject: mail.subject, message: mail.text };
+      const name = content.customer?.name;
+      const { inquiry, duplicate } = await receiveInquiry(
+        deps,
+        {
+          inboxId: kind.inbox.id,
+          channel: 'email',
+          deliveryId: base.key,
+          // No address: the inquiry is on the clock all the same; only the acknowledgement is impossible.
+          // The same normal form as the other doors; one that cannot be normalised is kept as sent (never acknowledged).
+          customer: { email: content.customer?.address ? normalOrAsSent(content.customer.address) : '', ...(name ? { name: headerSafe(name).slice(0, 200) } : {}) },
+          ...(content.subject ? { subject: headerSafe(content.subject).slice(0, 300) } : {}),
+          message: content.message,
+          ...(mail.messageId ? { sourceMessageId: `<${mail.messageId}>` } : {}),
+          fields: {
+            rawMail: input.rawRef,
+            ...(kind.kind === 'form' ? { formService: kind.form.platform, formFields: kind.form.fields } : {}),
+            ...(mail.attachments.length ? { attachments: mail.attachments } : {}),
+            ...(mail.textTruncated ? { truncated: true } : {}),
+            ...(signals.length ? { signals } : {}),
+          },
         },
-      });
+        content.customer ? {} : { withoutAcknowledgement: `the ${kind.kind === 'form' ? `${kind.form.platform} notification` : 'mail'} names no visitor address to write to; the inquiry is on the clock all the same` },
+      );
       if (mail.messageId) await deps.store.linkMessageId(mail.messageId, inquiry.id);
-      return finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+      const result = await finish(deps, { ...base, outcome: 'inquiry', reason: `${kind.reason}: a new inquiry${duplicate ? ' (delivered before)' : ''}`, inquiryId: inquiry.id, reference: inquiry.reference });
+      return { ...result, acknowledgement: { state: inquiry.ack.state, ...(inquiry.ack.reason ? { reason: inquiry.ack.reason } : {}) } };
     }
   }
 }
 
+/** What a form notification's inquiry holds: the visitor's own topic and message, not the platform's wording. */
+function formContent(form: FormNotification, mail: ParsedMail): { customer?: MailAddress; subject?: string; message: string } {
+  return {
+    ...(form.visitor ? { customer: form.visitor } : {}),
+    ...(form.topic ? { subject: form.topic } : {}),
+    message: form.message ?? mail.text,
+  };
+}
+
+/**
+ * Mail that says it is from staff but whose author domain is not authenticated: a forgery would stop the clock, so
+ * it does not. It is recorded (mail log and the inquiry's timeline, "unverified staff reply") and the inquiry stays
+ * open; the managers see it and the ladder runs on.
+ */
+async function recordUnverifiedStaffMail(deps: Deps, base: Omit<MailRecord, 'outcome' | 'reason'>, inquiry: Inquiry, from: string, why: string, mail: ParsedMail): Promise<MailResult> {
+  const at = deps.clock.now().toISOString();
+  await saveWithRetry(deps, inquiry.id, (current) =>
+    withTimeline(current, { at, type: 'unverified-staff-reply', note: `Unverified staff reply from ${from}${mail.subject ? ` ("${mail.subject.slice(0, 120)}")` : ''}: not counted as an answer, because ${why}.` }),
+  );
+  deps.log.warn('mail.unverified_staff', { inboxId: base.inboxId, inquiryId: inquiry.id, from, why });
+  return finish(deps, { ...base, outcome: 'unverified-staff-reply', reason: `claims to be from staff (${from}), but ${why}; not counted as an answer`, inquiryId: inquiry.id, reference: inquiry.reference });
+}
+
+function normalOrAsSent(address: string): string {
+  const normal = normalizeAddress(address);
+  return normal.ok ? normal.address : address;
+}
+
 async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {
   const { created, record: kept } = await deps.store.recordMail(record);
+  if (created && (kept.outcome === 'ignored' || kept.outcome === 'unroutable' || kept.outcome === 'quarantined')) {
+    measure(deps, kept.outcome === 'quarantined' ? 'MailQuarantined' : 'MailIgnored', { inboxId: kept.inboxId, channel: 'email' }, { reason: mailReasonCode(kept.reason) });
+  }
   deps.log.info('mail.received', { inboxId: kept.inboxId, key: kept.key, outcome: kept.outcome, reason: kept.reason, inquiryId: kept.inquiryId, duplicate: !created });
   return { outcome: kept.outcome, reason: kept.reason, inboxId: kept.inboxId, inquiryId: kept.inquiryId, reference: kept.reference, duplicate: !created };
 }

@@ -2,6 +2,7 @@ import { findInbox } from '../config/inboxes';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import type { Deps } from '../ports/deps';
 import { scheduleFeedback } from './feedback';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -44,6 +45,9 @@ export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: 
     );
   });
   if (!after) return { inquiry: before, changed: false };
+  measure(deps, 'Answered', after);
+  // The first answer only: a reopened inquiry answered again does not make the first reply slower.
+  if (before.firstAnsweredAt === undefined) measure(deps, 'FirstReplyMinutes', after, { value: (now.getTime() - Date.parse(after.receivedAt)) / 60_000 });
   deps.log.info('inquiry.answered', { inquiryId, inboxId: after.inboxId, via: answer.via });
   await publishEvents(deps, [
     {

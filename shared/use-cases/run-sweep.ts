@@ -5,7 +5,7 @@ import type { InboxConfig } from '../config/schema';
 import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { positionAfter, stepRecipients, stepsToFire } from '../domain/escalation';
-import { withTimeline, type Inquiry } from '../domain/inquiry';
+import { mayMailCustomer, withTimeline, type Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert, type AlertEntry } from '../messages/escalation-alert';
@@ -13,8 +13,9 @@ import { renderHoldingUpdate } from '../messages/holding-update';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import type { DomainEvent } from '../ports/event-publisher';
-import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim } from './acknowledge-inquiry';
+import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
 import { requestFeedbackIfDue } from './feedback';
+import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -48,6 +49,18 @@ export interface SweepOptions {
 const ALERT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Watchdog-Loop': 'inquiry-watchdog' };
 /** A failed alert is sent again this long after, by a later sweep. */
 const ALERT_RETRY_MS = 60_000;
+/**
+ * A fired step in words a manager uses — "Warned the team", "Alerted the managers", "Reminded again" — with the
+ * ladder's own numbers kept at the end as details for whoever tunes the config.
+ */
+function stepNote(step: InboxConfig['escalation'][number], index: number, inbox: InboxConfig, at: { again: boolean; repeats: number; beforeDeadline: boolean }): string {
+  const who = stepRecipients(step, inbox).join(', ');
+  const group = step.notify === 'team' ? 'the team' : step.notify === 'managers' ? 'the managers' : '';
+  const action = at.again ? `Reminded ${group || who} again` : `${at.beforeDeadline ? 'Warned' : 'Alerted'} ${group || who}`;
+  const customer = step.updateCustomer ? '; told the customer we are on it, with a new reply time' : '';
+  return `${action}${group ? ` (${who})` : ''}${customer} (details: step ${index + 1}, at ${step.after}${at.again ? `, repeat ${at.repeats}` : ''}).`;
+}
+
 /**
  * A claimed step's alert is owed (recorded with the claim) until its send is confirmed; if the sweep dies in
  * between, a sweep after this lease sends it. Longer than any sweep's sending takes, so a live one is not doubled.
@@ -157,14 +170,17 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
       },
     };
     if (firing.skipped.length > 0) {
-      next = withTimeline(next, { at: stamp, type: 'steps-skipped', note: `Warning step ${firing.skipped.map((s) => s + 1).join(', ')} passed over: the deadline had already gone.` });
+      next = withTimeline(next, {
+        at: stamp,
+        type: 'steps-skipped',
+        note: `No early warning sent: the deadline had already passed when the watchdog looked (details: step ${firing.skipped.map((s) => s + 1).join(', ')} skipped).`,
+      });
     }
     if (breaching) next = withTimeline(next, { at: stamp, type: 'breached', note: `No reply by ${formatBusinessTime(replyBy, inbox.timeZone)}.` });
     for (const index of firing.steps) {
       const step = inbox.escalation[index]!;
-      const label = `step ${index + 1} (${step.after}${index === position.nextStep && repeats > 0 ? `, repeat ${repeats}` : ''})`;
-      const who = stepRecipients(step, inbox).join(', ');
-      next = withTimeline(next, { at: stamp, type: now >= replyBy ? 'escalated' : 'warned', note: `Ladder ${label}: alert to ${who}${step.updateCustomer ? '; holding update to the customer' : ''}.` });
+      const again = index === position.nextStep && repeats > 0;
+      next = withTimeline(next, { at: stamp, type: now >= replyBy ? 'escalated' : 'warned', note: stepNote(step, index, inbox, { again, repeats, beforeDeadline: now < replyBy }) });
     }
   }
   if (retry) next = withTimeline(next, { at: stamp, type: 'alert-retried', note: `Sending the alert again to ${retry.recipients.join(', ')}.` });
@@ -188,14 +204,19 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
     return;
   }
   for (const [recipient, steps] of recipients) alerts.push({ inbox, recipient, inquiry: owned, steps });
-  if (firing?.steps.some((index) => inbox.escalation[index]!.updateCustomer) && owned.ack.state !== 'suppressed') holdingUpdates.push(owned);
+  if (firing?.steps.some((index) => inbox.escalation[index]!.updateCustomer)) {
+    if (mayMailCustomer(owned)) holdingUpdates.push(owned);
+    else await noteSkippedUpdate(deps, owned, stamp);
+  }
 
   if (!firing) return;
   summary.stepsFired += firing.steps.length;
+  measure(deps, 'StepsFired', inquiry, { value: firing.steps.length });
   const base = { at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference };
   const events: DomainEvent[] = [];
   if (breaching) {
     summary.breaches++;
+    measure(deps, 'Breaches', inquiry);
     events.push({ ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority } });
   }
   for (const index of firing.steps) {
@@ -222,13 +243,17 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
 
   for (const group of groups.values()) {
     const { inbox, recipient } = group[0]!;
+    // One customer: Reply-To is theirs, and a reply quotes this mail to them; so no working links in it, only the
+    // inquiry's status page, which acts for a signed-in viewer of the inbox alone.
+    const quotedToCustomer = group.length === 1;
     const entries: AlertEntry[] = group
       .sort((a, b) => a.inquiry.replyBy.localeCompare(b.inquiry.replyBy))
       .map(({ inquiry }) => ({
         inquiry,
-        ...(key && base
+        ...(key && base && !quotedToCustomer
           ? { links: Object.fromEntries(SNOOZES.map(([action, field]) => [field, `${base.replace(/\/$/, '')}/a/${createActionToken(key, { inquiryId: inquiry.id, action, recipient }, now)}`])) as AlertEntry['links'] }
           : {}),
+        ...(base && quotedToCustomer ? { page: `${base.replace(/\/$/, '')}/inquiries/${encodeURIComponent(inquiry.id)}` } : {}),
       }));
     const single = entries.length === 1 ? entries[0]!.inquiry : undefined;
     try {
@@ -236,7 +261,7 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
         from: inbox.from,
         to: [recipient],
         // Answering the alert answers the customer — possible only when it is about one customer.
-        ...(single ? { replyTo: [single.customer.email] } : {}),
+        ...(single && !unreachableReason(single.customer.email) ? { replyTo: [single.customer.email] } : {}),
         ...renderEscalationAlert(entries, inbox, now),
         messageId: newMessageId('alert', single?.id ?? 'digest', inbox.from, randomUUID().slice(0, 8)),
         headers: ALERT_HEADERS,
@@ -278,6 +303,14 @@ async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
   }).catch((error: unknown) => deps.log.error('alert.settle_failed', { inquiryId: duty.inquiry.id, error }));
 }
 
+/** The acknowledgement was held or suppressed: a holding update would be the mail we decided not to send. */
+async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string): Promise<void> {
+  const note = `No holding update: the acknowledgement was ${inquiry.ack.state}${inquiry.ack.reason ? ` (${inquiry.ack.reason})` : ''}, and later mail to the customer obeys the same caps.`;
+  await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note })).catch((error: unknown) =>
+    deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
+  );
+}
+
 /** "We have not forgotten you", threaded under our acknowledgement, with the honest new expectation. */
 async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
   const inbox = findInbox(deps.config, inquiry.inboxId);
@@ -285,6 +318,13 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
   const expectedBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!);
   const stamp = now.toISOString();
   let entry: { type: string; note: string };
+  const unreachable = unreachableReason(inquiry.customer.email);
+  if (unreachable) {
+    await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note: `No holding update: ${unreachable}.` })).catch((error: unknown) =>
+      deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
+    );
+    return;
+  }
   try {
     await deps.mailer.send({
       from: inbox.from,
@@ -296,7 +336,7 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
       headers: AUTO_REPLY_HEADERS,
     });
     summary.customerUpdates++;
-    entry = { type: 'customer-updated', note: `Holding update sent to ${inquiry.customer.email}: reply now expected by ${formatBusinessTime(expectedBy, inbox.timeZone)}.` };
+    entry = { type: 'customer-updated', note: `Told the customer (${inquiry.customer.email}) we now expect to reply by ${formatBusinessTime(expectedBy, inbox.timeZone)} (a holding update).` };
     await publishEvents(deps, [
       { type: 'CustomerUpdated', at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { expectedBy: expectedBy.toISOString() } },
     ]);

@@ -1,20 +1,22 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { WatchdogConfig } from '../config/schema';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { RetryableError, UnauthorizedError } from '../domain/errors';
 import type { HttpRequest } from '../http/http';
-import { createSessionToken, createSignInToken, readCookie, SESSION_COOKIE, SIGN_IN_LINK_MS, verifySessionToken, verifySignInToken } from '../http/session';
+import { createSessionToken, createSignInToken, readCookie, SESSION_COOKIE, SESSION_MS, SIGN_IN_LINK_MS, verifySessionToken, verifySignInToken, type SignedClaims } from '../http/session';
+import { safeEqual } from '../channels/signatures/compare';
 import { newMessageId } from '../messages/addresses';
 import { renderSignInLink } from '../messages/sign-in-link';
 import type { Deps } from '../ports/deps';
+import { allowedViewers, viewerFor, type Viewer } from './viewer-scope';
+
+export { allowedViewers } from './viewer-scope';
 
 /** At most one sign-in mail per address in this window, so nobody can flood a manager's mailbox with them. */
 const MAIL_WINDOW_MS = 5 * 60_000;
-
-/** Who may sign in: every inbox's managers and report recipients, and the configured extra viewers. */
-export function allowedViewers(config: WatchdogConfig): Set<string> {
-  const all = [...(config.statusPage?.viewers ?? []), ...config.inboxes.flatMap((inbox) => [...inbox.managers, ...(inbox.reports.to ?? [])])];
-  return new Set(all.map((a) => a.toLowerCase()));
-}
+/**
+ * Every sign-in request takes at least this long, a viewer's or a stranger's: the mail a viewer's request sends
+ * would otherwise make it measurably slower, and the timing would tell who the managers are.
+ */
+export const SIGN_IN_ANSWER_MS = 600;
 
 async function signingKey(deps: Deps): Promise<string> {
   const key = await deps.secrets.get('signing-key');
@@ -22,19 +24,35 @@ async function signingKey(deps: Deps): Promise<string> {
   return key;
 }
 
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+const versionCounter = (who: string) => `session-version#${hashOf(who)}`;
+const endedClaim = (sessionId: string) => `session-ended#${sessionId}`;
+/** Binds sessions to the API token in force: rotating it changes the print, which ends every session. */
+const tokenPrint = (key: string, apiToken: string | undefined) => createHmac('sha256', key).update(`inquiry-watchdog/api-token-print/v1\n${apiToken ?? ''}`).digest('base64url').slice(0, 22);
+
 /**
- * Mails a magic link when the address may sign in. The answer is the same either way, so the form does not tell
- * a stranger which addresses are managers.
+ * Mails a magic link when the address may sign in. The answer is the same either way, in words and in time (both
+ * paths make the same store write and wait out SIGN_IN_ANSWER_MS), so the form does not tell a stranger which
+ * addresses are managers.
  */
 export async function requestSignInLink(deps: Deps, email: string): Promise<void> {
-  const who = email.trim().toLowerCase();
-  if (!allowedViewers(deps.config).has(who)) {
+  const floor = new Promise((resolve) => setTimeout(resolve, SIGN_IN_ANSWER_MS));
+  const work = mailSignInLink(deps, email.trim().toLowerCase());
+  const [result] = await Promise.allSettled([work, floor]);
+  if (result.status === 'rejected') throw result.reason;
+}
+
+async function mailSignInLink(deps: Deps, who: string): Promise<void> {
+  const now = deps.clock.now();
+  const window = Math.floor(now.getTime() / MAIL_WINDOW_MS);
+  const allowed = allowedViewers(deps.config).has(who);
+  // The same conditional write for anyone, so the store's latency does not tell the two apart either.
+  const first = await deps.store.claimOnce(`signin-mail#${hashOf(who)}#${window}`, new Date(now.getTime() + 2 * MAIL_WINDOW_MS));
+  if (!allowed) {
     deps.log.warn('signin.refused', { reason: 'not a viewer' });
     return;
   }
-  const now = deps.clock.now();
-  const window = Math.floor(now.getTime() / MAIL_WINDOW_MS);
-  if (!(await deps.store.claimOnce(`signin-mail#${who}#${window}`, new Date(now.getTime() + 2 * MAIL_WINDOW_MS)))) return;
+  if (!first) return;
   const [key, publicUrl] = await Promise.all([signingKey(deps), deps.secrets.get('public-url')]);
   if (!publicUrl) throw new RetryableError('Sign-in links need the public-url setting');
   const inbox = deps.config.inboxes.find((i) => i.managers.some((m) => m.toLowerCase() === who)) ?? deps.config.inboxes[0]!;
@@ -56,6 +74,11 @@ export async function checkSignInLink(deps: Deps, token: string): Promise<string
   return claims.who;
 }
 
+async function newSession(deps: Deps, key: string, who: string): Promise<string> {
+  const [version, apiToken] = await Promise.all([deps.store.readCounter(versionCounter(who)), deps.secrets.get('api-token')]);
+  return createSessionToken(key, { who, id: randomUUID(), version, tokenPrint: tokenPrint(key, apiToken) }, deps.clock.now());
+}
+
 /** Uses up a sign-in link (once) and returns the session token for the cookie. */
 export async function completeSignIn(deps: Deps, token: string): Promise<string> {
   const key = await signingKey(deps);
@@ -66,34 +89,53 @@ export async function completeSignIn(deps: Deps, token: string): Promise<string>
     throw new UnauthorizedError('This sign-in link was already used. Ask for a new one.');
   }
   deps.log.info('signin.completed', {});
-  return createSessionToken(key, claims.who, now);
+  return newSession(deps, key, claims.who);
 }
 
 /** For a business without mail set up yet: the API token signs in too. */
 export async function signInWithApiToken(deps: Deps, given: string): Promise<string> {
   const expected = await deps.secrets.get('api-token');
-  const a = Buffer.from(given.trim());
-  const b = Buffer.from(expected ?? '');
-  if (!expected || a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthorizedError('That is not the API token.');
-  return createSessionToken(await signingKey(deps), 'api-token', deps.clock.now());
+  if (!expected || !safeEqual(given.trim(), expected)) throw new UnauthorizedError('That is not the API token.');
+  return newSession(deps, await signingKey(deps), 'api-token');
+}
+
+/** The session of the request's cookie when it is still valid on the server, else undefined. */
+async function liveSession(deps: Deps, request: HttpRequest): Promise<SignedClaims | undefined> {
+  const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+  if (!cookie) return undefined;
+  const [key, apiToken] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('api-token')]);
+  const now = deps.clock.now();
+  const session = key ? verifySessionToken(key, cookie, now) : undefined;
+  // Sessions from before versions existed carry none of these claims: they end now, like any stale one.
+  if (!session?.n || session.v === undefined || session.t !== tokenPrint(key!, apiToken)) return undefined;
+  if (session.who !== 'api-token' && !allowedViewers(deps.config).has(session.who)) return undefined;
+  const [version, ended] = await Promise.all([deps.store.readCounter(versionCounter(session.who)), deps.store.hasClaim(endedClaim(session.n), now)]);
+  return version === session.v && !ended ? session : undefined;
 }
 
 /**
- * Who is looking at the status page: anyone locally (open), else the signed-in viewer from the session cookie —
- * still on the list of viewers, so removing a manager from the config ends their session — or a caller with the
- * API token as a bearer. Undefined: show the sign-in page.
+ * Who is looking at the status page, and which inboxes they see: anyone locally (open), else the signed-in viewer
+ * of a live session — still on the list of viewers, so removing a manager from the config ends their session — or
+ * a caller with the API token as a bearer. Undefined: show the sign-in page.
  */
-export async function currentViewer(deps: Deps, request: HttpRequest): Promise<string | undefined> {
-  if (deps.openStatusPage) return 'local';
-  const [key, apiToken] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('api-token')]);
-  const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-  const session = key && cookie ? verifySessionToken(key, cookie, deps.clock.now()) : undefined;
-  if (session && (session.who === 'api-token' || allowedViewers(deps.config).has(session.who))) return session.who;
+export async function currentViewer(deps: Deps, request: HttpRequest): Promise<Viewer | undefined> {
+  if (deps.openStatusPage) return viewerFor(deps.config, 'local');
+  const session = await liveSession(deps, request);
+  if (session) return viewerFor(deps.config, session.who);
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-  if (bearer && apiToken) {
-    const a = Buffer.from(bearer);
-    const b = Buffer.from(apiToken);
-    if (a.length === b.length && timingSafeEqual(a, b)) return 'api-token';
-  }
+  const apiToken = await deps.secrets.get('api-token');
+  if (bearer && apiToken && safeEqual(bearer, apiToken)) return viewerFor(deps.config, 'api-token');
   return undefined;
 }
+
+/** Sign-out ends this session on the server (a copied cookie stops working too); `everywhere` ends all of the viewer's. */
+export async function signOut(deps: Deps, request: HttpRequest, options: { everywhere?: boolean } = {}): Promise<void> {
+  const session = await liveSession(deps, request);
+  if (!session) return;
+  const now = deps.clock.now();
+  await deps.store.claimOnce(endedClaim(session.n!), new Date(Math.max(session.exp * 1000, now.getTime()) + 60_000));
+  if (options.everywhere) await deps.store.incrementCounter(versionCounter(session.who));
+  deps.log.info('signout', { everywhere: options.everywhere === true });
+}
+
+export { SESSION_MS };

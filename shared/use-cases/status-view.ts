@@ -3,6 +3,7 @@ import type { Inquiry } from '../domain/inquiry';
 import type { MailboxHealth } from '../domain/mailbox-watch';
 import type { Deps } from '../ports/deps';
 import { dayOf } from '../reports/periods';
+import { visibleInboxes, type Viewer } from './viewer-scope';
 
 export interface InboxStatus {
   inbox: InboxConfig;
@@ -17,11 +18,11 @@ export interface InboxStatus {
 /** The status page shows at most this many open inquiries per inbox (a count says how many more there are). */
 export const OPEN_SHOWN = 500;
 
-/** What the status page shows: per inbox, two index queries (open by deadline; answered since local midnight), and the mailbox watch's health item. */
-export async function loadStatus(deps: Deps): Promise<{ now: Date; inboxes: InboxStatus[] }> {
+/** What the status page shows, of the inboxes the viewer may see: per inbox, two index queries (open by deadline; answered since local midnight), and the mailbox watch's health item. */
+export async function loadStatus(deps: Deps, viewer: Viewer): Promise<{ now: Date; inboxes: InboxStatus[] }> {
   const now = deps.clock.now();
   const inboxes = await Promise.all(
-    deps.config.inboxes.map(async (inbox): Promise<InboxStatus> => {
+    visibleInboxes(deps.config, viewer).map(async (inbox): Promise<InboxStatus> => {
       const today = dayOf(now, inbox.timeZone);
       const [open, answered, mailbox] = await Promise.all([
         deps.store.listOpen(inbox.id, OPEN_SHOWN),

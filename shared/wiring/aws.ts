@@ -10,24 +10,43 @@ import { parseConfig } from '../config/load';
 import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
 import { systemClock } from '../ports/clock';
 import type { Deps } from '../ports/deps';
-import { jsonLogger } from '../ports/logger';
+import type { SecretSource } from '../ports/secrets';
+import type { Observability } from '../adapters/powertools/observability';
 
 /**
  * Composition root on Lambda: the config was validated at synth time and inlined into the bundle (esbuild
  * `define` replaces the literal `process.env.WATCHDOG_CONFIG_JSON`); clients are built on first invocation.
  */
-export function createAwsDeps(env: NodeJS.ProcessEnv = process.env): Deps {
+export function createAwsDeps(observability: Pick<Observability, 'log' | 'metrics'>, env: NodeJS.ProcessEnv = process.env): Deps {
   const configJson = process.env.WATCHDOG_CONFIG_JSON ?? env[RUNTIME_ENV.configJson];
   if (!configJson) throw new Error(`${RUNTIME_ENV.configJson} is missing: the bundle was built without a config`);
-  const log = jsonLogger(undefined, { function: env.AWS_LAMBDA_FUNCTION_NAME });
   return {
     config: parseConfig(JSON.parse(configJson), 'the bundled configuration'),
     store: createDynamoInquiryStore({ client: new DynamoDBClient({}), tableName: requireEnv(RUNTIME_ENV.tableName, env) }),
     mailer: createSesMailer({ client: new SESClient({}), configurationSet: env[RUNTIME_ENV.sesConfigurationSet] || undefined }),
     events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
     clock: systemClock,
-    log,
-    secrets: ssmSecrets({ client: new SSMClient({}), path: requireEnv(RUNTIME_ENV.secretsPath, env), scope: env[RUNTIME_ENV.secretsScope] || undefined }),
+    log: observability.log,
+    metrics: observability.metrics,
+    secrets: deployedSecrets(env),
+  };
+}
+
+/**
+ * The secrets a function was given: the API's URL from its environment when the stack put it there, the rest from
+ * the one Parameter Store path it is granted. A function granted none fails loudly on a read, naming the manifest
+ * to change, rather than making a call its role would refuse.
+ */
+function deployedSecrets(env: NodeJS.ProcessEnv): SecretSource {
+  const path = env[RUNTIME_ENV.secretsPath];
+  const parameters = path ? ssmSecrets({ client: new SSMClient({}), path }) : undefined;
+  const publicUrl = env[RUNTIME_ENV.publicUrl];
+  return {
+    async get(name) {
+      if (name === 'public-url' && publicUrl) return publicUrl;
+      if (!parameters) throw new Error(`This function reads no secrets (${RUNTIME_ENV.secretsPath} is not set) but asked for "${name}": add a secrets scope to its access manifest`);
+      return parameters.get(name);
+    },
   };
 }
 

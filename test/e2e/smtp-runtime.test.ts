@@ -1,7 +1,8 @@
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeConfig, startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
-import { fixture } from '../support/mail-corpus';
+import { fixture, staffSigner } from '../support/mail-corpus';
+import { dkimSigned, dnsFile } from '../support/mail-auth';
 import { mailsTo, waitForMails } from '../support/ses-store';
 
 /** `npm start` as a process, its SMTP listener driven with an SMTP client (nodemailer), mail read from the SES endpoint. */
@@ -11,7 +12,12 @@ describe('npm start: the SMTP listener', () => {
   beforeAll(async () => {
     // The shared runtime config (24/7, a managers' step at the deadline, no digests) with a receiving address the
     // contact inbox forwards to, the business's public address as an alias, and staff by domain.
-    runtime = await startLocalRuntime({ config: runtimeConfig({ address: 'acme@in.watchdog.test', aliases: ['hello@acme-plumbing.test'], staff: ['@acme-plumbing.test'] }), inMemory: true });
+    // The business's DKIM key and DMARC record come from the test's own DNS answers, so its staff reply authenticates.
+    runtime = await startLocalRuntime({
+      config: runtimeConfig({ address: 'acme@in.watchdog.test', aliases: ['hello@acme-plumbing.test'], staff: ['@acme-plumbing.test'] }),
+      inMemory: true,
+      env: { WATCHDOG_DNS_FILE: dnsFile(staffSigner.dns) },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -30,7 +36,8 @@ describe('npm start: the SMTP listener', () => {
     expect(await waitForMails(ses, 'jane@example.com', 1)).toHaveLength(1);
     expect(await waitForMails(ses, 'zoe@example.org', 1)).toHaveLength(1);
 
-    expect((await send('27-staff-reply-threaded.eml')).response).toMatch(/^250 .*acme: staff-reply/);
+    const staffReply = await dkimSigned(fixture('27-staff-reply-threaded.eml'), staffSigner);
+    expect((await client.sendMail({ envelope: { from: 'bob@acme-plumbing.test', to: ['acme@in.watchdog.test'] }, raw: staffReply })).response).toMatch(/^250 .*acme: staff-reply/);
     await expect(send('01-plain-inquiry.eml', ['nobody@in.watchdog.test'])).rejects.toMatchObject({ responseCode: 550 });
 
     const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();

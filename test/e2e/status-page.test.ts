@@ -120,18 +120,20 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-reference')))).toEqual(['ACM-LATE33', 'ACM-SOON22', 'ACM-LATER1']);
     const late = inbox.locator('tr[data-reference="ACM-LATE33"]');
     expect(await late.getAttribute('class')).toContain('breached');
-    expect(await late.locator('.countdown').textContent()).toMatch(/^overdue by 3\dm \d\ds$/);
+    expect(await late.locator('.countdown').textContent()).toMatch(/^overdue by 3\d min \d\d s$/);
     expect(await late.evaluate((tr) => (globalThis as unknown as InBrowser).getComputedStyle(tr).backgroundColor)).toBe('rgb(253, 236, 238)');
-    expect(await late.textContent()).toContain('Omar Haddad <omar@example.com> · email');
+    expect(await late.textContent()).toContain('Omar Haddad <omar@example.com>');
+    // The channel is a detail of the inquiry's page, not of the list.
+    expect(await late.textContent()).not.toContain('· email');
     expect(await late.textContent()).toContain('urgent');
     const soon = inbox.locator('tr[data-reference="ACM-SOON22"]');
     expect(await soon.getAttribute('class')).toContain('soon');
     expect(await soon.getAttribute('class')).not.toContain('breached');
-    expect(await inbox.locator('tr[data-reference="ACM-LATER1"] .countdown').textContent()).toMatch(/^in 1h 5\dm$/);
+    expect(await inbox.locator('tr[data-reference="ACM-LATER1"] .countdown').textContent()).toMatch(/^due in 1 h 5\d min$/);
 
     // The countdown is live: its seconds tick in the browser without a reload.
     const before = await soon.locator('.countdown').textContent();
-    expect(before).toMatch(/^in 29m \d\ds$|^in 30m 00s$/);
+    expect(before).toMatch(/^due in 29 min \d\d s$|^due in 30 min 00 s$/);
     await page.waitForFunction((text) => (globalThis as unknown as InBrowser).document.querySelector('tr[data-reference="ACM-SOON22"] .countdown')?.textContent !== text, before);
 
     const answered = inbox.locator('table.answered tr[data-reference="ACM-DONE44"]');

@@ -44,7 +44,7 @@ describe('mailbox watch on AWS', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('reads connected mailboxes'),
       Timeout: 55,
-      Environment: { Variables: Match.objectLike({ [RUNTIME_ENV.secretsScope]: 'mailbox' }) },
+      Environment: { Variables: Match.objectLike({ [RUNTIME_ENV.secretsPath]: `/inquiry-watchdog/${stack.stackName}/mailbox/` }) },
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
@@ -58,7 +58,7 @@ describe('mailbox watch on AWS', () => {
     const ssm = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('ssm:')));
     expect(ssm).toHaveLength(1);
     expect(asArray(ssm[0]!.Action)).toEqual(['ssm:GetParametersByPath']);
-    expect(JSON.stringify(ssm[0]!.Resource)).toMatch(/\/mailbox"/);
+    expect(JSON.stringify(ssm[0]!.Resource)).toMatch(/\/mailbox\/"/);
     expect(JSON.stringify(ssm[0]!.Resource)).toContain(`parameter/inquiry-watchdog/${stack.stackName}/mailbox`);
     // No Scan, no DeleteItem: it reads and records like the inbound-mail function.
     const dynamo = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
+import { createActionToken } from '../../shared/channels/action-links';
 import { RetryableError } from '../../shared/domain/errors';
 import type { Deps } from '../../shared/ports/deps';
 import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
@@ -27,10 +28,17 @@ async function setUp() {
   return { ...ctx, clock, owner, inbox, team: inbox.team[0]!, manager: inbox.managers[0]!, count, receive, sweepAt };
 }
 
-const linkIn = (mail: StoredMail, label: string) => {
-  const match = new RegExp(`${label}:\\s+https://watchdog\\.test(/a/[\\w.-]+)`).exec(mail.body.text ?? '');
-  if (!match) throw new Error(`no "${label}" link in:\n${mail.body.text}`);
-  return match[1]!;
+/**
+ * An alert about one customer has Reply-To: the customer, so a reply quotes it to them: it carries the inquiry's
+ * status-page address (acts only for a signed-in viewer) and no one-click link. The link the alert would have had
+ * is made here the way the sweep makes them for alerts about several inquiries, to walk the link itself.
+ */
+const LINK_ACTIONS = { 'Mark answered': 'answer', 'Snooze 1 hour': 'snooze-1h', 'Snooze 4 hours': 'snooze-4h' } as const;
+const linkIn = (mail: StoredMail, label: keyof typeof LINK_ACTIONS, at = new Date('2026-11-23T13:00:00Z')) => {
+  const page = /Mark answered or snooze \(signed in\): https:\/\/watchdog\.test\/inquiries\/([0-9a-f-]{36})/.exec(mail.body.text ?? '');
+  if (!page) throw new Error(`no status-page link in:\n${mail.body.text}`);
+  expect(mail.body.text).not.toContain('/a/');
+  return `/a/${createActionToken('test-signing-key', { inquiryId: page[1]!, action: LINK_ACTIONS[label], recipient: mail.destination.to[0]! }, at)}`;
 };
 
 describe('escalation ladder, walked with an injected clock (DynamoDB Local + SES endpoint)', () => {
@@ -73,7 +81,10 @@ describe('escalation ladder, walked with an injected clock (DynamoDB Local + SES
     const done = await http(apiEvent('POST', path));
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Marked as answered');
-    expect((await http(apiEvent('POST', path))).body).toContain('Already answered');
+    // Each link acts once: the same POST again changes nothing and says so.
+    const again = await http(apiEvent('POST', path));
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('This link was already used');
     expect(await t.deps.store.get(inquiry.id)).toMatchObject({ status: 'answered', answeredBy: t.owner, answeredAt: '2026-11-24T16:05:00.000Z' });
 
     expect((await t.sweepAt('2026-11-30T16:00:00Z')).due).toBe(0);

@@ -100,13 +100,25 @@ describe('a mail the parser cannot read', () => {
   it('is quarantined with the reason and its raw reference, not retried', async () => {
     const config = corpusConfig({ unique: true });
     const env = await realDeps(config, travellingClock('2026-11-23T10:00:00Z'));
-    let body = 'deep';
+    // A header block over the parser's 512 KB limit: nothing of the mail can be trusted.
+    const objects = { 'inbound/acme/huge': Buffer.from(`From: a@example.com\r\nSubject: huge header\r\nX-Pad: ${'x'.repeat(600 * 1024)}\r\n\r\nbody\r\n`) };
+    const handler = createHandler(() => ({ ...env.deps, rawMail: fakeBucket(objects) }));
+    expect(await handler({ Records: [sqsRecord('d1', s3Body('inbound/acme/huge'))] })).toEqual({ batchItemFailures: [] });
+    const [record] = await env.deps.store.listMail('acme', 5);
+    expect(record).toMatchObject({ outcome: 'quarantined', rawRef: 's3://mail/inbound/acme/huge', reason: expect.stringMatching(/could not be parsed \(Maximum header size/) });
+  });
+
+  it('reads a mail nested past the MIME budget up to the budget, and says so', async () => {
+    const config = corpusConfig({ unique: true });
+    const env = await realDeps(config, travellingClock('2026-11-23T10:00:00Z'));
+    let body = 'Content-Type: text/plain\r\n\r\ndeep';
     for (let i = 0; i < 60; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
     const objects = { 'inbound/acme/deep': Buffer.from(`From: a@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n${body}\r\n`) };
     const handler = createHandler(() => ({ ...env.deps, rawMail: fakeBucket(objects) }));
-    expect(await handler({ Records: [sqsRecord('d1', s3Body('inbound/acme/deep'))] })).toEqual({ batchItemFailures: [] });
+    expect(await handler({ Records: [sqsRecord('d2', s3Body('inbound/acme/deep'))] })).toEqual({ batchItemFailures: [] });
     const [record] = await env.deps.store.listMail('acme', 5);
-    expect(record).toMatchObject({ outcome: 'quarantined', rawRef: 's3://mail/inbound/acme/deep', reason: expect.stringMatching(/could not be parsed \(Maximum MIME nesting depth/) });
+    expect(record).toMatchObject({ outcome: 'inquiry', rawRef: 's3://mail/inbound/acme/deep' });
+    expect(record!.signals.join(' ')).toContain('more than 20 nested or enclosed containers: the rest was not read');
   });
 });
 

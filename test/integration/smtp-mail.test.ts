@@ -8,8 +8,11 @@ import type { Inquiry } from '../../shared/domain/inquiry';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { mailKeyOf } from '../../shared/use-cases/receive-mail';
 import { runSweep } from '../../shared/use-cases/run-sweep';
+import { localMetrics } from '../../shared/adapters/local-metrics/metrics';
+import { jsonLogger } from '../../shared/ports/logger';
 import { realDeps, travellingClock } from '../support/deps';
-import { corpus, corpusConfig, fixture, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { corpus, corpusConfig, deliveredFixture, fixture, staffDns, tenMegabyteMail, threeHundredRecipientMail } from '../support/mail-corpus';
+import { answersResolver } from '../../infra/local/mail-authentication';
 import { mailsTo, type StoredMail } from '../support/ses-store';
 
 /**
@@ -28,6 +31,8 @@ describe('the .eml corpus through the SMTP listener', () => {
   let client: Transporter;
   const inquiryOf: Record<string, Inquiry> = {};
   const replies: Record<string, string> = {};
+  const metrics = localMetrics();
+  const logLines: string[] = [];
 
   const ours = async (to: string): Promise<StoredMail[]> => (await mailsTo(env.sesEndpoint, to)).filter((m) => m.from.includes(sender));
   const send = (raw: Buffer, to: string[] = [inbox.address], from = 'forwarder@acme-plumbing.test') => client.sendMail({ envelope: { from, to }, raw });
@@ -35,12 +40,15 @@ describe('the .eml corpus through the SMTP listener', () => {
 
   beforeAll(async () => {
     env = await realDeps(config, clock);
-    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024 });
+    // The business's DKIM key is published in the test's own DNS answers: its staff replies authenticate.
+    env.deps.metrics = metrics;
+    env.deps.log = jsonLogger((line) => logLines.push(line));
+    smtp = await startSmtpListener({ port: 0, deps: env.deps, rawMail, sizeLimit: 12 * 1024 * 1024, resolver: answersResolver(staffDns) });
     client = createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
     const ack: Record<string, string> = {};
     const ref: Record<string, string> = {};
     for (const message of corpus) {
-      const raw = fixture(message.file, { ack, ref });
+      const raw = await deliveredFixture(message, { ack, ref });
       const info = await send(raw, message.rcptTo);
       replies[message.file] = info.response ?? '';
       const record = await recordOf(raw);
@@ -73,6 +81,34 @@ describe('the .eml corpus through the SMTP listener', () => {
       if (expected.name) expect(inquiry.customer.name).toBe(expected.name);
       if (expected.subject) expect(inquiry.subject).toBe(expected.subject);
       if (expected.text) expect(inquiry.message).toContain(expected.text);
+    }
+  });
+
+  it('counts the corpus in the business metrics: each outcome once, every ignored or quarantined reason a known code', () => {
+    const sum = (name: string, channel = 'email') => metrics.totals().filter((m) => m.name === name && m.inbox === 'acme' && m.channel === channel).reduce((total, m) => total + m.sum, 0);
+    const outcomes = (outcome: string) => corpus.filter((m) => m.outcome === outcome).length;
+    expect(sum('InquiriesReceived')).toBe(outcomes('inquiry'));
+    expect(sum('AcksSent')).toBe(corpus.filter((m) => m.ack).length);
+    expect(sum('MailIgnored')).toBe(outcomes('ignored'));
+    expect(sum('MailQuarantined')).toBe(outcomes('quarantined'));
+    const reasons = metrics.totals().filter((m) => m.name === 'MailIgnored' || m.name === 'MailQuarantined').map((m) => m.reason);
+    expect(reasons).not.toContain('other');
+    expect(new Set(reasons)).toEqual(new Set(['virus', 'spam', 'own-mail', 'auto-reply', 'bounce', 'bulk', 'no-reply-sender', 'no-sender']));
+    // Staff replies answered three inquiries, each for the first time: each first reply is timed.
+    const firstReply = metrics.totals().find((m) => m.name === 'FirstReplyMinutes')!;
+    expect(firstReply).toMatchObject({ inbox: 'acme', channel: 'email', unit: 'Minutes' });
+    expect(sum('Answered')).toBe(3);
+    expect(firstReply.samples).toBe(3);
+    expect(firstReply.min).toBeGreaterThanOrEqual(0);
+  });
+
+  it('logs no customer address and no message text at info or warn level while taking the whole corpus', () => {
+    const quiet = logLines.map((line) => JSON.parse(line) as { level: string }).filter((line) => line.level !== 'error');
+    expect(quiet.length).toBeGreaterThan(corpus.length);
+    const text = JSON.stringify(quiet);
+    for (const message of corpus) {
+      if (message.customer) expect(text, message.file).not.toContain(message.customer);
+      if (message.text) expect(text, message.file).not.toContain(message.text);
     }
   });
 

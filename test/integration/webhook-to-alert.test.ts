@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
 import { createHandler as createSweepHandler } from '../../functions/sweep';
+import { recordAnswer } from '../../shared/use-cases/record-answer';
 import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
+import { localMetrics } from '../../shared/adapters/local-metrics/metrics';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { apiEvent } from '../support/api-event';
 import { realDeps, testConfig, travellingClock } from '../support/deps';
@@ -107,6 +109,7 @@ describe('answering stops the clock (DynamoDB Local + SES endpoint)', () => {
   it('an answer through the API removes the inquiry from the sweep: no alert follows; a follow-up reopens it', async () => {
     const clock = travellingClock('2026-11-23T10:00:00Z');
     const { deps, sesEndpoint, events } = await realDeps(testConfig(), clock);
+    const metrics = (deps.metrics = localMetrics());
     const http = createHandler(() => deps);
     const auth = { authorization: 'Bearer test-token' };
     const accepted = body(await http(apiEvent('POST', '/webhooks/acme', { body: { email: 'answered@example.com', message: 'Quote?' } })));
@@ -134,5 +137,13 @@ describe('answering stops the clock (DynamoDB Local + SES endpoint)', () => {
     expect(inquiry).toMatchObject({ status: 'open', replyBy: '2026-11-24T13:30:00.000Z', firstAnsweredAt: '2026-11-23T11:30:00.000Z' });
     expect((await runSweep(deps, new Date('2026-11-24T13:31:00Z'))).stepsFired).toBe(1);
     expect(await mailsTo(sesEndpoint, deps.config.inboxes[0]!.managers[0]!)).toHaveLength(1);
+
+    // Answered twice, but the first reply took 90 minutes once: the second answer does not make it slower.
+    clock.set('2026-11-24T14:00:00Z');
+    await recordAnswer(deps, accepted.id, { by: 'maria@acme.test', via: 'link' });
+    const figure = (name: string) => metrics.totals().find((m) => m.name === name && m.inbox === 'acme' && m.channel === 'webhook');
+    expect(figure('Answered')).toMatchObject({ sum: 2 });
+    expect(figure('FirstReplyMinutes')).toMatchObject({ samples: 1, sum: 90, unit: 'Minutes' });
+    expect([figure('InquiriesReceived')?.sum, figure('AcksSent')?.sum, figure('StepsFired')?.sum, figure('Breaches')?.sum]).toEqual([1, 1, 1, 1]);
   });
 });

@@ -18,6 +18,10 @@ export interface LocalRuntimeOptions {
   env?: Record<string, string>;
   /** False drops the JSON log lines on stdout (benchmarks: reading them costs the runtime CPU); the banner stays. */
   logs?: boolean;
+  /** 'generated': no WATCHDOG_API_TOKEN, so the runtime makes one and keeps it in the data dir (as for a new user). */
+  apiToken?: 'generated';
+  /** More flags for the first start (`--fresh`). */
+  args?: string[];
 }
 
 export interface LocalRuntime {
@@ -31,8 +35,8 @@ export interface LocalRuntime {
   smtpPort: number;
   /** Everything the process wrote to stdout and stderr since its last start. */
   output(): string;
-  /** Starts the process again with the same ports, flags and data dir. */
-  start(): Promise<void>;
+  /** Starts the process again with the same ports, flags and data dir (plus `extraArgs`, e.g. `--fresh`). */
+  start(extraArgs?: string[]): Promise<void>;
   /** Ctrl-C: the runtime shuts down cleanly; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL to the runtime's whole process group (its own DynamoDB Local dies with it): a crash, nothing cleaned up. */
@@ -55,7 +59,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     configFile = join(mkdtempSync(join(tmpdir(), 'watchdog-config-')), 'watchdog.json');
     writeFileSync(configFile, JSON.stringify(config));
   }
-  const apiToken = options.env?.WATCHDOG_API_TOKEN ?? 'runtime-test-token';
+  const apiToken = options.apiToken === 'generated' ? '' : (options.env?.WATCHDOG_API_TOKEN ?? 'runtime-test-token');
   const args = ['--import', 'tsx', 'infra/local/main.ts', '--config', configFile, '--port', String(port), '--demo-port', String(demoPort), '--smtp-port', String(smtpPort), '--sweep-every', options.sweepEvery ?? '1h'];
   args.push(...(options.sesEndpoint ? ['--ses-endpoint', options.sesEndpoint] : ['--ses-port', String(sesPort)]));
   args.push(...(options.dynamodbEndpoint ? ['--dynamodb-endpoint', options.dynamodbEndpoint] : ['--dynamodb-port', String(dynamoPort)]));
@@ -79,14 +83,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     smtpPort,
     output: () => output,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
-    async start() {
+    async start(extraArgs: string[] = []) {
       if (runtime.running()) throw new Error('the runtime is already running');
       output = '';
+      const env: NodeJS.ProcessEnv = { ...process.env, WATCHDOG_API_TOKEN: apiToken, ...options.env };
+      if (!apiToken) delete env.WATCHDOG_API_TOKEN;
       // Its own process group, so kill() takes DynamoDB Local down with it as a machine crash would.
-      child = spawn(process.execPath, args, {
+      child = spawn(process.execPath, [...args, ...extraArgs], {
         stdio: ['ignore', options.logs === false ? 'ignore' : 'pipe', 'pipe'],
         detached: true,
-        env: { ...process.env, WATCHDOG_API_TOKEN: apiToken, ...options.env },
+        env,
       });
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -111,7 +117,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await exited;
     },
   };
-  await runtime.start();
+  await runtime.start(options.args);
   return runtime;
 }
 
@@ -140,6 +146,9 @@ export function runtimeConfig(inbox: Record<string, unknown> = {}) {
         escalation: [{ after: '100%', notify: 'managers' }],
         // The managers' mail is counted: no morning digest on the same tick (reports have their own tests).
         reports: { daily: false, weekly: false },
+        // These scenarios send hundreds of inquiries from distinct addresses, each to be acknowledged; the budget for
+        // new addresses has its own attack tests (test/reliability/attacks.test.ts).
+        acknowledgement: { newAddresses: 'off' },
         ...inbox,
       },
     ],

@@ -63,7 +63,7 @@ describe('form field names → inquiry', () => {
     }
     expect(error).toBeInstanceOf(FieldValidationError);
     expect(error!.problems).toEqual([
-      { field: 'email', message: '"not-an-address" is not an email address' },
+      { field: 'email', message: '"not-an-address" is not an email address (it needs a name, an @ and a domain)' },
       { field: 'name', message: 'must be at most 200 characters' },
     ]);
     expect(error!.values.message).toBe('Keep my text');

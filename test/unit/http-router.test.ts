@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHandler } from '../../functions/http-api';
+import { createHandler, routes } from '../../functions/http-api';
+import { LOCAL_ONLY_PREFIX, LOCAL_ONLY_ROUTES, ROUTE_TABLE, routeKey, routesFromTable } from '../../shared/http/routes';
 import type { Deps } from '../../shared/ports/deps';
 import { silentLogger } from '../../shared/ports/logger';
 import { apiEvent } from '../support/api-event';
@@ -20,5 +21,19 @@ describe('HTTP router', () => {
     // The inbox is found under its decoded name; only the provider is unknown.
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body!)).toEqual({ error: expect.stringContaining('"jotform"') });
+  });
+
+  it('serves exactly the routes of ROUTE_TABLE, the table the deployed API is built from', () => {
+    expect(routes.map((route) => `${route.method} ${route.pattern}`)).toEqual(ROUTE_TABLE.map(routeKey));
+    for (const route of ROUTE_TABLE) expect(route.path.startsWith(LOCAL_ONLY_PREFIX), routeKey(route)).toBe(false);
+    for (const route of LOCAL_ONLY_ROUTES) expect(route.path.startsWith(LOCAL_ONLY_PREFIX), routeKey(route)).toBe(true);
+  });
+
+  it('refuses a handler whose route is not in the table (it would 404 on AWS), and a listed route without a handler', () => {
+    const handle = async () => ({ statusCode: 200 });
+    const listed = ROUTE_TABLE.map((route) => ({ method: route.method, pattern: route.path, handle }));
+    expect(routesFromTable(listed)).toHaveLength(ROUTE_TABLE.length);
+    expect(() => routesFromTable([...listed, { method: 'GET', pattern: '/only-here', handle }])).toThrow('Routes served but not in ROUTE_TABLE (shared/http/routes.ts), so never deployed: GET /only-here');
+    expect(() => routesFromTable(listed.slice(1))).toThrow(`ROUTE_TABLE lists ${routeKey(ROUTE_TABLE[0]!)} but nothing handles it`);
   });
 });

@@ -43,13 +43,13 @@ describe('sign-in link and session tokens', () => {
     const link = createSignInToken(KEY, 'maria@acme.test', 'nonce-1', NOW);
     expect(verifySignInToken(KEY, link, NOW)).toMatchObject({ who: 'maria@acme.test', n: 'nonce-1' });
     expect(verifySignInToken(KEY, link, new Date(NOW.getTime() + 15 * 60_000))).toBeUndefined();
-    const session = createSessionToken(KEY, 'maria@acme.test', NOW);
+    const session = createSessionToken(KEY, { who: 'maria@acme.test', id: 's1', version: 0, tokenPrint: 'p' }, NOW);
     expect(verifySessionToken(KEY, session, new Date(NOW.getTime() + 29 * 86_400_000))?.who).toBe('maria@acme.test');
     expect(verifySessionToken(KEY, session, new Date(NOW.getTime() + 30 * 86_400_000))).toBeUndefined();
   });
   it('are single purpose: neither passes for the other, nor under another key, nor tampered', () => {
     const link = createSignInToken(KEY, 'maria@acme.test', 'n', NOW);
-    const session = createSessionToken(KEY, 'maria@acme.test', NOW);
+    const session = createSessionToken(KEY, { who: 'maria@acme.test', id: 's1', version: 0, tokenPrint: 'p' }, NOW);
     expect(verifySessionToken(KEY, link, NOW)).toBeUndefined();
     expect(verifySignInToken(KEY, session, NOW)).toBeUndefined();
     expect(verifySessionToken('other-key', session, NOW)).toBeUndefined();

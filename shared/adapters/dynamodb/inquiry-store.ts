@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
@@ -10,6 +10,9 @@ import { storableFields } from './storable';
 import {
   ENTITY,
   ackLogKey,
+  budgetSlotKey,
+  counterKey,
+  windowKey,
   SCHEMA_VERSION,
   answeredPartition,
   claimKey,
@@ -323,6 +326,107 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
 
     async releaseClaim(name) {
       await run('DeleteItem', () => doc.send(new DeleteCommand({ TableName: tableName, Key: claimKey(name) })));
+    },
+
+    async hasClaim(name, now) {
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: claimKey(name), ConsistentRead: true })));
+      const item = result.Item;
+      return item?.entity === ENTITY.claim && Number(item.expiresAt) * 1000 > now.getTime();
+    },
+
+    async takeBudgetSlot(scope, holder, slots, now, windowMs) {
+      const nowMs = now.getTime();
+      // One BatchGetItem of the slot keys (no Query on the table: the functions' grants stay as they were).
+      const held = new Map<string, Record<string, unknown>>();
+      const keys = Array.from({ length: slots }, (_, slot) => budgetSlotKey(scope, slot));
+      for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+        let pending: Array<Record<string, unknown>> | undefined = keys.slice(i, i + BATCH_GET_LIMIT);
+        for (let attempt = 0; pending && pending.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+          const request: Array<Record<string, unknown>> = pending;
+          const result = await run('BatchGetItem', () => doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } })));
+          for (const item of result.Responses?.[tableName] ?? []) held.set(String(item.sk), item);
+          pending = result.UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      const live = (item: Record<string, unknown> | undefined) => item !== undefined && Number(item.heldUntil) > nowMs;
+      const candidates: number[] = [];
+      for (let slot = 0; slot < slots; slot++) {
+        const item = held.get(budgetSlotKey(scope, slot).sk);
+        if (live(item) && item!.holder === holder) return true;
+        if (!live(item)) candidates.push(slot);
+      }
+      // Random order, so concurrent takers mostly aim at different slots instead of all fighting over the first.
+      for (let i = candidates.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+      }
+      for (const slot of candidates) {
+        try {
+          await doc.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: budgetSlotKey(scope, slot),
+              UpdateExpression: 'SET entity = :entity, schemaVersion = :schema, holder = :holder, heldUntil = :until, expiresAt = :ttl',
+              ConditionExpression: 'attribute_not_exists(pk) OR heldUntil <= :now',
+              ExpressionAttributeValues: {
+                ':entity': ENTITY.budgetSlot,
+                ':schema': SCHEMA_VERSION,
+                ':holder': holder,
+                ':until': nowMs + windowMs,
+                ':ttl': Math.ceil((nowMs + windowMs) / 1000) + 86_400,
+                ':now': nowMs,
+              },
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'UpdateItem');
+          // Taken by someone else meanwhile: try the next free one.
+        }
+      }
+      return false;
+    },
+
+    async extendWindow(name, now, windowMs) {
+      const result = await run('UpdateItem', () =>
+        doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: windowKey(name),
+            UpdateExpression: 'SET entity = :entity, schemaVersion = :schema, openUntil = :until, expiresAt = :ttl',
+            ExpressionAttributeValues: {
+              ':entity': ENTITY.window,
+              ':schema': SCHEMA_VERSION,
+              ':until': now.getTime() + windowMs,
+              ':ttl': Math.ceil((now.getTime() + windowMs) / 1000) + 86_400,
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      return Number(result.Attributes?.openUntil ?? 0) > now.getTime();
+    },
+
+    async readCounter(name) {
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: counterKey(name), ConsistentRead: true })));
+      return Number(result.Item?.value ?? 0);
+    },
+
+    async incrementCounter(name) {
+      const result = await run('UpdateItem', () =>
+        doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: counterKey(name),
+            UpdateExpression: 'SET entity = :entity, schemaVersion = :schema ADD #value :one',
+            ExpressionAttributeNames: { '#value': 'value' },
+            ExpressionAttributeValues: { ':entity': ENTITY.counter, ':schema': SCHEMA_VERSION, ':one': 1 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      return Number(result.Attributes?.value ?? 1);
     },
 
     async getAckLog(address) {

@@ -5,7 +5,7 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Every key format of the table lives here; entity prefixes keep item kinds apart in the one table. */
 
-export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim', mailboxCheckpoint: 'mailbox-checkpoint', mailboxHealth: 'mailbox-health' } as const;
+export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim', budgetSlot: 'budget-slot', window: 'window', counter: 'counter', mailboxCheckpoint: 'mailbox-checkpoint', mailboxHealth: 'mailbox-health' } as const;
 /** Bump when an entity's stored shape changes incompatibly, so readers can migrate. */
 export const SCHEMA_VERSION = 1;
 
@@ -34,6 +34,16 @@ export const mailLogPartition = (inboxId: string) => `MAILLOG#${inboxId}`;
 /** A one-time job (a digest of an inbox for a day, a used sign-in link). */
 export const claimKey = (name: string): Key => ({ pk: `CLAIM#${name}`, sk: 'CLAIM' });
 
+/**
+ * A budget of `n` sends per sliding window is `n` slot items in one partition (`BUDGET#<scope>`, sk `SLOT#<i>`): a
+ * send takes a slot whose hold has run out, by a conditional write, so concurrent processes can never take more.
+ */
+export const budgetPartition = (scope: string) => `BUDGET#${keyPart(scope)}`;
+export const budgetSlotKey = (scope: string, slot: number): Key => ({ pk: budgetPartition(scope), sk: `SLOT#${String(slot).padStart(3, '0')}` });
+/** A re-arming window (one manager warning per burst): active while its expiry lies ahead. */
+export const windowKey = (name: string): Key => ({ pk: `WINDOW#${keyPart(name)}`, sk: 'WINDOW' });
+/** A number only ever incremented (a viewer's session version). */
+export const counterKey = (name: string): Key => ({ pk: `COUNTER#${keyPart(name)}`, sk: 'COUNTER' });
 /** The mailbox watch of an inbox: one checkpoint item per folder (`sent`, `inbox`) and one health item. */
 export const mailboxCheckpointKey = (inboxId: string, role: string): Key => ({ pk: `MAILBOX#${inboxId}`, sk: `CHECKPOINT#${role}` });
 export const mailboxHealthKey = (inboxId: string): Key => ({ pk: `MAILBOX#${inboxId}`, sk: 'HEALTH' });

@@ -3,6 +3,8 @@ import { RetryableError } from '../../domain/errors';
 import type { EventPublisher } from '../../ports/event-publisher';
 
 export const EVENT_SOURCE = 'inquiry-watchdog';
+/** The IAM action of the one call this adapter makes. */
+export const PUBLISH_ACTION = 'events:PutEvents';
 /** PutEvents accepts at most 10 entries per call. */
 const BATCH = 10;
 

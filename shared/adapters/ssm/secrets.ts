@@ -1,19 +1,19 @@
 import { GetParametersByPathCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { RetryableError } from '../../domain/errors';
 import type { SecretName, SecretSource } from '../../ports/secrets';
+import { isInScope, secretNameOf } from './parameter-paths';
 
 /** Secrets change rarely; re-reading them every few minutes lets a rotation take effect without a deploy. */
 const CACHE_MS = 5 * 60_000;
 
 /**
- * Secrets from SSM Parameter Store SecureStrings under one path (`/inquiry-watchdog/<stack>/`), read together in
- * one call and cached. Parameter Store rather than Secrets Manager: standard parameters cost nothing at rest,
- * which keeps an idle deployment nearly free.
+ * Secrets from SSM Parameter Store SecureStrings, read in one recursive GetParametersByPath call on `path` and
+ * cached. `path` is requested exactly as given: the function's grant was built for that very string
+ * (parameter-paths.ts `secretsRead`), and GetParametersByPath is authorised against the path as requested.
+ * Parameter Store rather than Secrets Manager: standard parameters cost nothing at rest, which keeps an idle
+ * deployment nearly free.
  */
-export function ssmSecrets({ client, path, scope }: { client: SSMClient; path: string; scope?: string }): SecretSource {
-  const prefix = path.endsWith('/') ? path : `${path}/`;
-  // A function granted only one branch of the path (the mailbox watch: `mailbox/`) reads only that branch.
-  const readPath = scope ? `${prefix}${scope}/` : prefix;
+export function ssmSecrets({ client, path }: { client: SSMClient; path: string }): SecretSource {
   let cache: { at: number; values: Map<string, string> } | undefined;
 
   async function load(): Promise<Map<string, string>> {
@@ -21,9 +21,10 @@ export function ssmSecrets({ client, path, scope }: { client: SSMClient; path: s
     let next: string | undefined;
     try {
       do {
-        const page = await client.send(new GetParametersByPathCommand({ Path: readPath, Recursive: true, WithDecryption: true, NextToken: next }));
+        const page = await client.send(new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: true, NextToken: next }));
         for (const parameter of page.Parameters ?? []) {
-          if (parameter.Name && parameter.Value) values.set(parameter.Name.slice(prefix.length), parameter.Value);
+          const name = parameter.Name ? secretNameOf(parameter.Name) : undefined;
+          if (name && parameter.Value) values.set(name, parameter.Value);
         }
         next = page.NextToken;
       } while (next);
@@ -35,6 +36,8 @@ export function ssmSecrets({ client, path, scope }: { client: SSMClient; path: s
 
   return {
     async get(name: SecretName) {
+      // Asking for a secret outside the function's scope is a bug in its access manifest, not an unset secret.
+      if (!isInScope(path, name)) throw new Error(`Secret "${name}" is outside this function's scope (${path}): widen the secrets scope in its access manifest`);
       if (!cache || Date.now() - cache.at > CACHE_MS) cache = { at: Date.now(), values: await load() };
       return cache.values.get(name);
     },

@@ -13,6 +13,30 @@ export function standardWebhookKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
 }
 
+/** Fewer key bytes than this is guessable (and an empty key "verifies" anything signed with an empty key). */
+export const MIN_WEBHOOK_KEY_BYTES = 24;
+
+/** Why a configured webhook secret must be refused, or undefined when it is strong enough. */
+export function webhookSecretProblem(secret: string, scheme: 'standard' | 'body' = 'standard'): string | undefined {
+  const bytes = scheme === 'standard' ? standardWebhookKey(secret).length : Buffer.byteLength(secret);
+  if (scheme === 'standard' && secret.startsWith('whsec_') && !/^[A-Za-z0-9+/]*={0,2}$/.test(secret.slice('whsec_'.length))) {
+    return `is "whsec_" followed by something that is not base64`;
+  }
+  return bytes < MIN_WEBHOOK_KEY_BYTES ? `gives a ${bytes}-byte key; at least ${MIN_WEBHOOK_KEY_BYTES} bytes are needed (e.g. "whsec_" + 32 random bytes in base64)` : undefined;
+}
+
+/**
+ * Svix (used by many providers) sends the same scheme under its own names: `svix-id`, `svix-timestamp`,
+ * `svix-signature`. They are read as the Standard Webhooks headers when those are absent.
+ */
+function withSvixHeaders(headers: Record<string, string>): Record<string, string> {
+  const mapped = { ...headers };
+  for (const name of ['id', 'timestamp', 'signature']) {
+    if (!mapped[`webhook-${name}`] && headers[`svix-${name}`]) mapped[`webhook-${name}`] = headers[`svix-${name}`]!;
+  }
+  return mapped;
+}
+
 export function signStandardWebhook(secret: string, id: string, timestamp: number, body: Buffer | string): string {
   const mac = createHmac('sha256', standardWebhookKey(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64');
   return `v1,${mac}`;
@@ -25,7 +49,8 @@ export function verifyStandardWebhook(options: {
   now: Date;
   toleranceSeconds?: number;
 }): { id: string; timestamp: number } {
-  const { headers, body, secrets, now } = options;
+  const { body, secrets, now } = options;
+  const headers = withSvixHeaders(options.headers);
   const id = headers['webhook-id'];
   const stamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];
@@ -46,6 +71,8 @@ export function verifyStandardWebhook(options: {
     .filter(([version, value]) => version === 'v1' && value)
     .map(([, value]) => Buffer.from(value!, 'base64'));
   for (const secret of secrets) {
+    // A weak key is refused at start-up; should one arrive anyway, it verifies nothing.
+    if (webhookSecretProblem(secret)) continue;
     const expected = Buffer.from(signStandardWebhook(secret, id, timestamp, body).slice(3), 'base64');
     if (given.some((signature) => safeEqual(signature, expected))) return { id, timestamp };
   }
