@@ -3,6 +3,7 @@ import { findThread, latestOpenInquiryOf, type ThreadMatch } from '../channels/e
 import { header, parseMail, UnparseableMailError, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
 import type { MailRecord } from '../domain/mail-record';
+import type { Inquiry } from '../domain/inquiry';
 import type { Deps } from '../ports/deps';
 import { mailKeyOf, type MailResult } from './receive-mail';
 import { recordAnswer } from './record-answer';
@@ -52,8 +53,11 @@ export async function recordSentReply(deps: Deps, inbox: InboxConfig, input: { r
   if (kind.kind === 'ignored') return finish({ ...base, outcome: 'ignored', reason: kind.reason });
 
   const recipients = new Set([...mail.to, ...mail.cc].map((a) => a.address.toLowerCase()).concat(bccOf(mail)));
+  // A Date header and an IMAP internal date have whole seconds: a reply written in the second the inquiry arrived
+  // (milliseconds later) must not read as sent before it.
+  const arrivedSecond = (inquiry: Inquiry) => Math.floor(Date.parse(inquiry.receivedAt) / 1000) * 1000;
   const answers = (match: ThreadMatch | undefined) =>
-    match && match.inquiry.status === 'open' && recipients.has(match.inquiry.customer.email.toLowerCase()) && Date.parse(match.inquiry.receivedAt) <= sentAt.getTime() ? match : undefined;
+    match && match.inquiry.status === 'open' && recipients.has(match.inquiry.customer.email.toLowerCase()) && arrivedSecond(match.inquiry) <= sentAt.getTime() ? match : undefined;
   const thread = await findThread(deps.store, inbox, mail);
   const match = answers(thread) ?? (thread && recipients.has(thread.inquiry.customer.email.toLowerCase()) ? undefined : answers(await latestOpenInquiryOf(deps.store, inbox, mail)));
   if (!match) {
