@@ -13,6 +13,8 @@ export const httpApiAccess: FunctionAccess = {
     'listOpen', 'listAnswered', 'listReceived', 'claimOnce',
     // sessions: ended ones (claims) and each viewer's session version (sign out everywhere)
     'hasClaim', 'readCounter', 'incrementCounter',
+    // the status page's line about each connected mailbox
+    'getMailboxHealth',
   ],
   sendsMail: true,
   publishesEvents: true,

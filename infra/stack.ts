@@ -8,6 +8,7 @@ import { WatchdogDashboard } from './constructs/dashboard';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
+import { MailboxWatch } from './constructs/mailbox-watch';
 import { MailSending, mailDomains } from './constructs/mail-sending';
 import { domainOf } from '../shared/messages/addresses';
 import { WatchdogSecrets } from './constructs/secrets';
@@ -21,6 +22,7 @@ import { inboundMailAccess } from '../functions/inbound-mail.access';
 import { reportsAccess } from '../functions/reports.access';
 import { sweepAccess } from '../functions/sweep.access';
 import { sesEventsAccess } from '../functions/ses-events.access';
+import { mailboxWatchAccess } from '../functions/mailbox-watch.access';
 
 export interface WatchdogStackProps extends StackProps {
   readonly config: WatchdogConfig;
@@ -46,6 +48,8 @@ export class WatchdogStack extends Stack {
   readonly inboundMailFunction: WatchdogFunction;
   readonly reportsFunction: WatchdogFunction;
   readonly digestSchedule: TickSchedule;
+  /** Present when an inbox has a `mailbox` connection. */
+  readonly mailboxWatch?: MailboxWatch;
   readonly sesEventsFunction: WatchdogFunction;
   readonly deliveryEvents: DeliveryEvents;
   /** Only with `-c dashboard=true`. */
@@ -204,6 +208,13 @@ export class WatchdogStack extends Stack {
         breachesPerHour: breachesPerHour === undefined ? undefined : Number(breachesPerHour),
       }));
       new CfnOutput(this, 'DashboardUrl', { value: dashboard.url, description: 'CloudWatch dashboard of inquiries, acknowledgements, breaches and the watchdog health' });
+    }
+
+    // Mailbox watch (IMAP): only when an inbox connects a mailbox.
+    if (config.inboxes.some((inbox) => inbox.mailbox)) {
+      const watch = (this.mailboxWatch = new MailboxWatch(this, 'MailboxWatch', { config, shared, grant: (fn) => grantAccess(fn, mailboxWatchAccess), alarmTopic: alarms.topic }));
+      alarms.watchErrors('MailboxWatch', watch.fn.function);
+      alarms.watchQueue('MailboxWatchDeadLetter', watch.schedule.deadLetterQueue);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });

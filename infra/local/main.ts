@@ -10,6 +10,9 @@ import { fixedClock } from '../../shared/ports/clock';
 import { envSecrets, secretEnvName, type SecretName, type SecretSource } from '../../shared/ports/secrets';
 import type { WatchdogConfig } from '../../shared/config/schema';
 import { runSweep } from '../../shared/use-cases/run-sweep';
+import { pollMailboxes } from '../../shared/use-cases/watch-mailbox';
+import { imapConnector } from '../../shared/adapters/imap/imap-mailbox';
+import { mailboxLogins } from '../../shared/adapters/oauth/mailbox-logins';
 import { startDemoSite } from './demo-site';
 import { sendDueReports } from '../../shared/use-cases/send-reports';
 import { startDevServer } from './dev-server';
@@ -98,6 +101,13 @@ async function main(): Promise<void> {
       const reports = await sendDueReports(sweepDeps, sweepDeps.clock.now());
       return { ...(at ? { at: at.toISOString(), simulated: true } : {}), ...summary, reports };
     };
+    // Connected mailboxes (IMAP) are read on their own timer, as the scheduled function does on AWS.
+    const mailboxPorts = { connector: imapConnector(), logins: mailboxLogins(secrets) };
+    const connected = config.inboxes.filter((inbox) => inbox.mailbox);
+    let polling: ReturnType<typeof pollMailboxes> | undefined;
+    // One poll at a time: a tick (or a request) during a poll waits for that poll instead of starting another.
+    const pollMailboxesNow = () => (polling ??= pollMailboxes(deps, mailboxPorts, { budgetMs: Math.max(5_000, options.mailboxEveryMs - 5_000) }).finally(() => (polling = undefined)));
+
     const http = await startDevServer({
       port: options.port,
       handler: createHandler(() => deps),
@@ -113,6 +123,7 @@ async function main(): Promise<void> {
           return json(200, await sweep(when));
         }
         if (method === 'GET' && url.pathname === '/_dev/events') return json(200, deps.events.recent());
+        if (method === 'POST' && url.pathname === '/_dev/mailbox-poll') return json(200, await pollMailboxesNow());
         // The figures the Lambdas emit as CloudWatch metrics, as totals since start-up.
         if (method === 'GET' && url.pathname === '/_dev/metrics') return json(200, { since: startedAt, metrics: deps.metrics.totals() });
         return undefined;
@@ -143,6 +154,15 @@ async function main(): Promise<void> {
       clearInterval(timer);
       await sweeping;
     });
+    if (connected.length) {
+      const mailboxTimer = setInterval(() => void pollMailboxesNow().catch((error) => deps.log.error('mailbox.poll-failed', { error })), options.mailboxEveryMs);
+      // The first read right away, so a freshly started runtime does not wait a whole interval.
+      void pollMailboxesNow().catch((error) => deps.log.error('mailbox.poll-failed', { error }));
+      stops.push(async () => {
+        clearInterval(mailboxTimer);
+        await polling?.catch(() => undefined);
+      });
+    }
 
     const lines = [
       '',
@@ -161,6 +181,7 @@ async function main(): Promise<void> {
       `  other servers     127.0.0.1 only (HTTP, demo form, SMTP, mail viewer)`,
       `  sweeper           every ${options.sweepEvery}; run one as of another time: POST ${http.url}/_dev/sweep?at=+5h (or tomorrow-08:05, or an ISO time)`,
       `                    what a simulated sweep writes is marked "simulated"; start clean with npm start -- --fresh`,
+      ...connected.map((inbox) => `  mailbox (IMAP)    ${inbox.mailbox!.user} on ${inbox.mailbox!.host}:${inbox.mailbox!.port} for "${inbox.id}": Sent${inbox.mailbox!.watchInbox ? ' and INBOX' : ''} every ${options.mailboxEvery}; read now: POST ${http.url}/_dev/mailbox-poll`),
       `  events            GET ${http.url}/_dev/events${options.inMemory ? '' : ` (also ${join(options.dataDir, 'events.jsonl')})`}`,
       `  metrics           GET ${http.url}/_dev/metrics   (the business figures CloudWatch gets on AWS, totals since start)`,
       `  API token         ${generatedToken ? `${apiToken} (generated${options.inMemory ? '' : `, kept in ${join(options.dataDir, 'api-token')}`}; set WATCHDOG_API_TOKEN to choose one)` : 'from WATCHDOG_API_TOKEN'}`,

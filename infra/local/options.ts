@@ -17,6 +17,9 @@ export interface LocalOptions {
   sesEndpoint?: string;
   sweepEveryMs: number;
   sweepEvery: string;
+  /** How often connected mailboxes (`mailbox` in an inbox's config) are read; the sweep interval unless given. */
+  mailboxEveryMs: number;
+  mailboxEvery: string;
   inMemory: boolean;
   dataDir: string;
   /** Start from empty data: the inquiries, events and received mail of earlier runs are deleted first. */
@@ -34,6 +37,7 @@ const ENV = {
   'dynamodb-endpoint': 'WATCHDOG_DYNAMODB_ENDPOINT',
   'ses-endpoint': 'WATCHDOG_SES_ENDPOINT',
   'sweep-every': 'WATCHDOG_SWEEP_EVERY',
+  'mailbox-every': 'WATCHDOG_MAILBOX_EVERY',
   'in-memory': 'WATCHDOG_IN_MEMORY',
   'data-dir': 'WATCHDOG_DATA_DIR',
   fresh: 'WATCHDOG_FRESH',
@@ -50,6 +54,7 @@ export const USAGE = `Usage: npm start -- [options]
   --dynamodb-endpoint URL    use a DynamoDB that is already running instead of starting one       [${ENV['dynamodb-endpoint']}]
   --ses-endpoint URL         use an SES endpoint that is already running instead of starting one  [${ENV['ses-endpoint']}]
   --sweep-every DURATION     how often the sweeper runs, e.g. 30s, 1m (default 1m)                [${ENV['sweep-every']}]
+  --mailbox-every DURATION   how often connected mailboxes are read over IMAP (default: as --sweep-every) [${ENV['mailbox-every']}]
   --in-memory                keep nothing on disk (default: data persists under --data-dir)       [${ENV['in-memory']}=1]
   --data-dir DIR             where local data lives (default .watchdog)                           [${ENV['data-dir']}]
   --fresh                    delete the inquiries, events and mail of earlier runs first (keeps the
@@ -78,6 +83,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'dynamodb-endpoint': { type: 'string' },
         'ses-endpoint': { type: 'string' },
         'sweep-every': { type: 'string' },
+        'mailbox-every': { type: 'string' },
         'in-memory': { type: 'boolean' },
         'data-dir': { type: 'string' },
         fresh: { type: 'boolean' },
@@ -93,6 +99,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const sweepEvery = value('sweep-every') ?? '1m';
   const sweep = parseDuration(sweepEvery);
   if (!sweep) throw new StartupError(`--sweep-every must be a duration like 30s or 1m (got "${sweepEvery}")`);
+  const mailboxEvery = value('mailbox-every') ?? sweepEvery;
+  const mailbox = parseDuration(mailboxEvery);
+  if (!mailbox) throw new StartupError(`--mailbox-every must be a duration like 30s or 1m (got "${mailboxEvery}")`);
   const flag = (name: 'in-memory' | 'fresh') => parsed[name] === true || ['1', 'true', 'yes'].includes((env[ENV[name]] ?? '').toLowerCase());
   return {
     config: value('config') ?? DEMO_CONFIG,
@@ -105,6 +114,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     sesEndpoint: value('ses-endpoint'),
     sweepEveryMs: durationMs(sweep),
     sweepEvery,
+    mailboxEveryMs: durationMs(mailbox),
+    mailboxEvery,
     inMemory: flag('in-memory'),
     dataDir: value('data-dir') ?? '.watchdog',
     fresh: flag('fresh'),

@@ -168,6 +168,38 @@ export const FeedbackSchema = z.strictObject({
   after: DurationSchema.default('1d').describe('Wall-clock time after the answer before asking the customer ("1d" = 24 hours).'),
 });
 
+/**
+ * The business's own mailbox, read over IMAP (README: "Connecting a mailbox (IMAP)"): the Sent folder shows the
+ * replies staff send from their normal mail client; INBOX, when `watchInbox` is on, replaces forwarding. The
+ * password or token is a secret (`MAILBOX_SECRET_<INBOX>` locally, `mailbox/<inbox>/secret` in Parameter Store).
+ */
+export const MailboxConnectionSchema = z
+  .strictObject({
+    host: z.string().trim().min(1).regex(/^[A-Za-z0-9.-]+$/, { error: 'must be a host name like "imap.gmail.com"' }).describe('IMAP server, e.g. "imap.gmail.com", "outlook.office365.com", "imap.mail.me.com".'),
+    port: z.int().min(1).max(65535).default(993).describe('IMAP port: 993 with TLS (default), 143 without.'),
+    tls: z.boolean().default(true).describe('Implicit TLS (IMAPS). Only a local test server should ever run without it.'),
+    user: z.string().trim().min(1).describe('Login name, usually the mailbox address.'),
+    auth: z
+      .enum(['password', 'microsoft-oauth2', 'google-oauth2'])
+      .default('password')
+      .describe('"password" (an app password; LOGIN/PLAIN over TLS), "microsoft-oauth2" (client credentials) or "google-oauth2" (a refresh token); the last two log in with XOAUTH2.'),
+    oauth: z
+      .strictObject({
+        clientId: z.string().trim().min(1).describe('The registered application (client) id.'),
+        tenant: z.string().trim().min(1).optional().describe('Microsoft 365 only: the directory (tenant) id or domain.'),
+        tokenUrl: z.url().optional().describe("Token endpoint; the provider's own unless given (tests point it at a local server)."),
+      })
+      .optional()
+      .describe('OAuth 2 application of "microsoft-oauth2" / "google-oauth2"; its client secret is the mailbox secret.'),
+    sentFolder: z.string().trim().min(1).default('Sent').describe('Sent folder to read when the server flags none as \\Sent (RFC 6154).'),
+    watchInbox: z.boolean().default(false).describe('Also read INBOX as if it were forwarded to the watchdog (for mailboxes that cannot forward).'),
+  })
+  .superRefine((mailbox, ctx) => {
+    if (mailbox.auth === 'password') return;
+    if (!mailbox.oauth) ctx.addIssue({ code: 'custom', path: ['oauth'], message: `"${mailbox.auth}" needs oauth.clientId` });
+    else if (mailbox.auth === 'microsoft-oauth2' && !mailbox.oauth.tenant && !mailbox.oauth.tokenUrl) ctx.addIssue({ code: 'custom', path: ['oauth', 'tenant'], message: '"microsoft-oauth2" needs the tenant id (or domain)' });
+  });
+
 export const InboxSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, {
     error: 'must be 1–40 lower-case letters, digits or dashes (it appears in URLs)',
@@ -217,6 +249,7 @@ export const InboxSchema = z.strictObject({
     .optional(),
   reports: ReportsSchema.default({ daily: true, weekly: true, at: '08:00', weeklyOn: 'mon' }).describe('Daily digest and weekly report to the managers.'),
   feedback: FeedbackSchema.optional().describe('Ask customers "did we solve it?" a while after the answer; ratings appear in the weekly report.'),
+  mailbox: MailboxConnectionSchema.optional().describe("The business's mailbox, read over IMAP every minute: replies in its Sent folder stop the clock; with watchInbox, INBOX replaces forwarding."),
 });
 
 export const WatchdogConfigSchema = z
@@ -259,6 +292,7 @@ export const WatchdogConfigSchema = z
 
 export type WatchdogConfig = z.infer<typeof WatchdogConfigSchema>;
 export type InboxConfig = z.infer<typeof InboxSchema>;
+export type MailboxConnection = z.infer<typeof MailboxConnectionSchema>;
 export type EscalationStepConfig = z.infer<typeof EscalationStepSchema>;
 export type PolicyConfig = z.infer<typeof PolicySchema>;
 export type AckTemplates = z.infer<typeof AckTemplatesSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
+import type { MailboxHealth } from '../domain/mailbox-watch';
 import { contactLines, type ContactLine } from '../messages/contact';
 import { summarize } from '../messages/names';
 import { htmlTemplate } from '../messages/render';
@@ -95,6 +96,7 @@ interface InboxView {
   answeredCount: number;
   rows: Row[];
   answered: AnsweredRow[];
+  mailbox?: { user: string; state: string; problem: boolean };
 }
 
 interface Chrome {
@@ -123,6 +125,7 @@ const statusBody = shell(`
 {{#each inboxes}}
 <section class="inbox" id="inbox-{{id}}" data-inbox="{{id}}">
 <h2>{{name}}</h2>
+{{#if mailbox}}<p class="{{#if mailbox.problem}}banner {{/if}}mailbox" data-mailbox="{{#if mailbox.problem}}problem{{else}}ok{{/if}}">Mailbox {{mailbox.user}}: {{mailbox.state}}</p>{{/if}}
 <div class="counts"><span class="count"><strong data-count="open">{{openCount}}</strong> open</span><span class="count{{#if breachedCount}} bad{{/if}}"><strong data-count="breached">{{breachedCount}}</strong> past the promised time</span><span class="count"><strong data-count="answered-today">{{answeredCount}}</strong> answered today</span></div>
 {{#if rows.length}}
 <table class="open"><thead><tr><th>Deadline</th><th>Customer and subject</th><th>Received</th><th>Ref</th></tr></thead><tbody>
@@ -245,7 +248,8 @@ function respond(statusCode: number, render: (chrome: Chrome) => string, chrome:
 }
 
 export function statusPage(inboxes: InboxStatus[], now: Date, viewer: { open: boolean; who?: string }): HttpResponse {
-  const views: InboxView[] = inboxes.map(({ inbox, open, answeredToday }) => ({
+  const views: InboxView[] = inboxes.map(({ inbox, open, answeredToday, mailbox }) => ({
+    ...(inbox.mailbox && mailbox ? { mailbox: mailboxLine(inbox.mailbox.user, mailbox, inbox.timeZone) } : {}),
     simulated: [...open, ...answeredToday].some((i) => i.timeline.some((entry) => entry.simulated)),
     id: inbox.id,
     name: inbox.name,
@@ -267,6 +271,12 @@ export function statusPage(inboxes: InboxStatus[], now: Date, viewer: { open: bo
   }));
   const asOf = inboxes[0] ? fmt(now.toISOString(), inboxes[0].inbox.timeZone) : now.toISOString();
   return respond(200, (c) => statusBody({ ...c, inboxes: views, asOf, simulated: views.some((v) => v.simulated) }), { title: 'Open inquiries', script: SCRIPT, open: viewer.open, viewer: viewer.who });
+}
+
+/** The mailbox watch in one line: when it last read the mailbox, or what stops it and since when. */
+function mailboxLine(user: string, health: MailboxHealth, zone: string): NonNullable<InboxView['mailbox']> {
+  if (health.problem) return { user, problem: true, state: `cannot be read since ${fmt(health.problem.since, zone)}: ${health.problem.message}${health.lastReadAt ? ` (last read ${fmt(health.lastReadAt, zone)})` : ''}` };
+  return { user, problem: false, state: health.lastReadAt ? `read ${fmt(health.lastReadAt, zone)}` : 'not read yet' };
 }
 
 const ACK_STATES: Record<string, string> = {

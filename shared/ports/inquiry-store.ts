@@ -1,6 +1,8 @@
 import type { AckLogEntry } from '../domain/ack-caps';
 import type { Inquiry } from '../domain/inquiry';
 import type { MailRecord } from '../domain/mail-record';
+import type { FolderCheckpoint, MailboxHealth } from '../domain/mailbox-watch';
+import type { FolderRole } from './mailbox';
 
 /**
  * The only door to persistence. Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
@@ -34,6 +36,9 @@ import type { MailRecord } from '../domain/mail-record';
  * 13. one warning per burst → UpdateItem WINDOW#<name> SET expiresAt, ReturnValues ALL_OLD: the burst is new when
  *                                           the old expiry (if any) had passed; every event of the burst extends it
  * 14. a viewer's session version → GetItem / UpdateItem ADD COUNTER#<name>
+ * 15. where the mailbox watch of an inbox stands → GetItem MAILBOX#<inbox> / CHECKPOINT#<folder> (UIDVALIDITY + last
+ *                                           UID, never moved backwards within one UIDVALIDITY) and MAILBOX#<inbox> /
+ *                                           HEALTH (last read, the current problem), replaced with a version condition
  */
 /** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
 export interface AckLog {
@@ -91,6 +96,13 @@ export interface InquiryStore {
   readCounter(name: string): Promise<number>;
   /** Adds one and returns the new value. */
   incrementCounter(name: string): Promise<number>;
+  getMailboxCheckpoint(inboxId: string, role: FolderRole): Promise<FolderCheckpoint | undefined>;
+  /** Stores a checkpoint unless one further on (same UIDVALIDITY, higher UID) is already stored; true when written. */
+  saveMailboxCheckpoint(checkpoint: FolderCheckpoint): Promise<boolean>;
+  /** The watch's health; `version` 0 when nothing was stored. */
+  getMailboxHealth(inboxId: string): Promise<MailboxHealth>;
+  /** Replaces the health read as `before`; false when someone else changed it first. */
+  saveMailboxHealth(before: MailboxHealth, after: Omit<MailboxHealth, 'version'>): Promise<boolean>;
   /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
   findDue(now: Date): AsyncIterable<Inquiry>;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from '../channels/email/classify';
 import { checkAuthor, sesEvidence, type AuthEvidence } from '../channels/email/author-authentication';
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
@@ -10,8 +10,8 @@ import type { InboxConfig } from '../config/schema';
 import { normalizeAddress } from '../domain/email-address';
 import type { AckState } from '../domain/inquiry';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
-import { addressOf, newMessageId } from '../messages/addresses';
 import { headerSafe } from '../messages/header-hygiene';
+import { mailManagers } from '../messages/manager-notice';
 import type { Deps } from '../ports/deps';
 import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
 import { mailReasonCode, measure } from './measure';
@@ -203,15 +203,5 @@ async function passToManagers(deps: Deps, inbox: InboxConfig, mail: ParsedMail, 
     '--- the message as received ---',
     mail.text.slice(0, 20_000),
   ].join('\n');
-  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  await deps.mailer.send({
-    from: inbox.from,
-    to: inbox.managers,
-    replyTo: [addressOf(inbox.from)],
-    subject: headerSafe(`Action needed for ${inbox.name}: ${mail.subject || 'a message from your mail provider'}`).slice(0, 250),
-    text,
-    html: `<pre style="white-space:pre-wrap;font-family:inherit">${escaped}</pre>`,
-    messageId: newMessageId('notice', randomUUID(), inbox.from, randomUUID().slice(0, 8)),
-    headers: AUTO_REPLY_HEADERS,
-  });
+  await mailManagers(deps, inbox, { subject: `Action needed for ${inbox.name}: ${mail.subject || 'a message from your mail provider'}`, text });
 }

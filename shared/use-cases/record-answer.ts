@@ -6,7 +6,15 @@ import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
-export type AnswerSource = 'email' | 'link' | 'api';
+export type AnswerSource = 'email' | 'link' | 'api' | 'mailbox';
+
+const HOW: Record<AnswerSource, (by: string) => string> = {
+  email: (by) => `Answered by ${by} (a reply by email).`,
+  link: (by) => `Answered by ${by} (a one-click link).`,
+  api: (by) => `Answered by ${by} (the API).`,
+  // The mailbox watch found the reply in the Sent folder of the business's own mailbox.
+  mailbox: (by) => `Answered: replied from the mailbox (Sent) by ${by}.`,
+};
 
 export interface AnswerResult {
   inquiry: Inquiry;
@@ -33,7 +41,7 @@ export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: 
         escalation: { ...current.escalation, nextStepAt: undefined, alertRetry: undefined },
         feedback: scheduleFeedback(findInbox(deps.config, current.inboxId), current, now),
       },
-      { at: stamp, type: 'answered', note: `Answered by ${answer.by} (${answer.via === 'email' ? 'a reply by email' : answer.via === 'link' ? 'a one-click link' : 'the API'}).` },
+      { at: stamp, type: 'answered', note: HOW[answer.via](answer.by) },
     );
   });
   if (!after) return { inquiry: before, changed: false };

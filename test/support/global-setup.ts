@@ -3,6 +3,7 @@ import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { freePort } from '../../infra/local/ports';
 import { startSesLocal } from '../../infra/local/ses-local';
 import { ensureChromium } from './chromium';
+import { ensureDovecot } from './dovecot';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +20,8 @@ export default async function setup(project: TestProject) {
     // On a fresh CI machine the browser tests' Chromium comes from apt, once, here: a test hook's timeout would
     // cut a slow download short. Without root the browser tests report what to install themselves.
     process.getuid?.() === 0 ? ensureChromium() : undefined,
+    // Likewise the mailbox-watch tests' IMAP server (Debian's dovecot-imapd).
+    process.getuid?.() === 0 ? ensureDovecot() : undefined,
   ]);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('sesEndpoint', ses.endpoint);

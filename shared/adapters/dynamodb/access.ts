@@ -49,6 +49,11 @@ export const STORE_ACCESS = {
   readCounter: { items: ['GetItem'] },
   incrementCounter: { items: ['UpdateItem'] },
   findDue: { items: ['BatchGetItem'], query: ['due'] },
+  getMailboxCheckpoint: { items: ['GetItem'] },
+  // Conditional Puts: a checkpoint never moves back; the health item is replaced under its version.
+  saveMailboxCheckpoint: { items: ['PutItem'] },
+  getMailboxHealth: { items: ['GetItem'] },
+  saveMailboxHealth: { items: ['PutItem'] },
 } as const satisfies Record<keyof InquiryStore, StoreOperationAccess>;
 
 export type StoreOperation = keyof typeof STORE_ACCESS;

@@ -3,6 +3,7 @@ import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, Put
 import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
+import type { MailboxHealth } from '../../domain/mailbox-watch';
 import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import { storableFields } from './storable';
@@ -23,6 +24,8 @@ import {
   inquiryKey,
   mailLogPartition,
   mailRecordKey,
+  mailboxCheckpointKey,
+  mailboxHealthKey,
   messageKey,
   openPartition,
   referenceKey,
@@ -446,6 +449,60 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
               expiresAt: Math.ceil(expiresAt.getTime() / 1000),
             },
             // TTL deletion lags by up to days, so an expired item may still be there: the version decides, not TTL.
+            ConditionExpression: before.version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
+            ...(before.version === 0 ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': before.version } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        return translateDynamoError(error, 'PutItem');
+      }
+    },
+
+    async getMailboxCheckpoint(inboxId, role) {
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: mailboxCheckpointKey(inboxId, role), ConsistentRead: true })));
+      const item = result.Item;
+      if (item?.entity !== ENTITY.mailboxCheckpoint) return undefined;
+      return { inboxId, role, path: String(item.path), uidValidity: String(item.uidValidity), lastUid: Number(item.lastUid), at: String(item.at) };
+    },
+
+    async saveMailboxCheckpoint(checkpoint) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...mailboxCheckpointKey(checkpoint.inboxId, checkpoint.role), entity: ENTITY.mailboxCheckpoint, schemaVersion: SCHEMA_VERSION, ...checkpoint },
+            // Two overlapping polls may finish out of order: the one further on wins, a checkpoint never moves back.
+            ConditionExpression: 'attribute_not_exists(pk) OR uidValidity <> :validity OR lastUid <= :uid',
+            ExpressionAttributeValues: { ':validity': checkpoint.uidValidity, ':uid': checkpoint.lastUid },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        return translateDynamoError(error, 'PutItem');
+      }
+    },
+
+    async getMailboxHealth(inboxId) {
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: mailboxHealthKey(inboxId), ConsistentRead: true })));
+      const item = result.Item;
+      if (item?.entity !== ENTITY.mailboxHealth) return { inboxId, version: 0 };
+      return {
+        inboxId,
+        version: Number(item.version),
+        ...(typeof item.lastReadAt === 'string' ? { lastReadAt: item.lastReadAt } : {}),
+        ...(item.problem ? { problem: item.problem as MailboxHealth['problem'] } : {}),
+      };
+    },
+
+    async saveMailboxHealth(before, after) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...mailboxHealthKey(before.inboxId), entity: ENTITY.mailboxHealth, schemaVersion: SCHEMA_VERSION, ...after, inboxId: before.inboxId, version: before.version + 1 },
             ConditionExpression: before.version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
             ...(before.version === 0 ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': before.version } }),
           }),

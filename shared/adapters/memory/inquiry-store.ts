@@ -1,3 +1,4 @@
+import type { FolderCheckpoint, MailboxHealth } from '../../domain/mailbox-watch';
 import { ReferenceTakenError } from '../../domain/errors';
 import { nextCheckAt, type Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
@@ -21,6 +22,8 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
   const budgets = new Map<string, Array<{ holder: string; until: number }>>();
   const windows = new Map<string, number>();
   const counters = new Map<string, number>();
+  const checkpoints = new Map<string, FolderCheckpoint>();
+  const health = new Map<string, MailboxHealth>();
   const copy = <T>(value: T): T => structuredClone(value);
   const byId = (id: string | undefined) => (id ? copy(inquiries.get(id)) : undefined);
   const all = () => [...inquiries.values()].map(copy);
@@ -89,6 +92,24 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
     },
     async releaseClaim(name) {
       claims.delete(name);
+    },
+    async getMailboxCheckpoint(inboxId, role) {
+      return checkpoints.get(`${inboxId}#${role}`);
+    },
+    async saveMailboxCheckpoint(checkpoint) {
+      const key = `${checkpoint.inboxId}#${checkpoint.role}`;
+      const stored = checkpoints.get(key);
+      if (stored && stored.uidValidity === checkpoint.uidValidity && stored.lastUid > checkpoint.lastUid) return false;
+      checkpoints.set(key, checkpoint);
+      return true;
+    },
+    async getMailboxHealth(inboxId) {
+      return health.get(inboxId) ?? { inboxId, version: 0 };
+    },
+    async saveMailboxHealth(before, after) {
+      if ((health.get(before.inboxId)?.version ?? 0) !== before.version) return false;
+      health.set(before.inboxId, { ...after, inboxId: before.inboxId, version: before.version + 1 });
+      return true;
     },
     async hasClaim(name, now) {
       return (claims.get(name) ?? 0) > now.getTime();

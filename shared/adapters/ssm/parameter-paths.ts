@@ -21,9 +21,10 @@ export const READ_SECRETS_ACTION = 'ssm:GetParametersByPath';
  * checks the API token, webhook and Turnstile secrets and signs links and sign-in mail), `signing` only the signing
  * key's folder.
  */
-export type SecretScope = 'all' | 'signing';
+export type SecretScope = 'all' | 'signing' | 'mailbox';
 
-const SCOPE_FOLDERS: Record<SecretScope, string> = { all: '', signing: 'signing/' };
+/** `mailbox`: the mailbox watch reads only the mailbox passwords and tokens (`mailbox/<inbox>/…`). */
+const SCOPE_FOLDERS: Record<SecretScope, string> = { all: '', signing: 'signing/', mailbox: 'mailbox/' };
 
 const folderOf = (name: SecretName) => (name === 'signing-key' ? SCOPE_FOLDERS.signing : SCOPE_FOLDERS.all);
 

@@ -90,11 +90,18 @@ function externalForwardingBlocked(mail: ParsedMail, envelope: Envelope): boolea
   return looksLikeBounce && (/5\.7\.520/.test(mail.text) || /does not allow external forwarding/i.test(mail.text));
 }
 
-function ownMailReason(mail: ParsedMail, config: WatchdogConfig, inbox: InboxConfig): string | undefined {
+/** Marks only the watchdog puts on what it sends: its loop header and its own Message-IDs. */
+function ownMarkerReason(mail: ParsedMail, config: WatchdogConfig): string | undefined {
   if (header(mail, 'x-watchdog-loop')) return 'our own mail coming back (X-Watchdog-Loop marker)';
   const ownDomains = new Set(config.inboxes.map((i) => domainOf(i.from)));
   const id = mail.messageId ?? '';
   if (OWN_MESSAGE_ID.test(id) && ownDomains.has(lower(id.split('@').pop()))) return `our own mail coming back (Message-ID ${id})`;
+  return undefined;
+}
+
+function ownMailReason(mail: ParsedMail, config: WatchdogConfig, inbox: InboxConfig): string | undefined {
+  const marked = ownMarkerReason(mail, config);
+  if (marked) return marked;
   const sender = lower(mail.from?.address);
   // A staff address is exempt: a small business may use one address as contact inbox, sender and team mailbox.
   if (sender && config.inboxes.some((i) => lower(i.address) === sender) && !addressMatches(sender, inbox.staff)) return `our own mail coming back (from the watchdog address ${sender})`;
@@ -157,4 +164,18 @@ export function classifyMail(config: WatchdogConfig, mail: ParsedMail, envelope:
   if (isPlatformAddress(customer.address)) return is({ kind: 'ignored', inbox, reason: `from a form service's own address (${customer.address}) and no visitor in it` });
   const via = sender && isNoReply(sender.address) ? ` (Reply-To of a no-reply sender ${sender.address}: a form service)` : '';
   return is({ kind: 'customer', inbox, customer, reason: `from ${customer.address}${via}` });
+}
+
+/**
+ * A message found in the business's own Sent folder. It was sent by the mailbox's owner: the IMAP login itself
+ * authenticates it, so no DKIM or SPF check applies (unlike a staff reply copied to the watchdog by mail). What
+ * remains is to leave out what is not a person's reply: our own mail, auto-replies (a vacation responder's copies),
+ * bounces and bulk mail.
+ */
+export function classifySentMail(config: WatchdogConfig, mail: ParsedMail): { kind: 'reply'; reason: string } | { kind: 'ignored'; reason: string } {
+  // Not the sender rules of ownMailReason: the business's mailbox address is often the watchdog's sending address too,
+  // and everything in its Sent folder is from it. The watchdog's own mail is told by its markers.
+  const robot = ownMarkerReason(mail, config) ?? autoReplyReason(mail) ?? bulkReason(mail) ?? bounceReason(mail, {});
+  if (robot) return { kind: 'ignored', reason: `in the Sent folder, but ${robot}` };
+  return { kind: 'reply', reason: `replied from the mailbox (Sent) by ${mail.from?.address ?? 'the mailbox owner'}` };
 }
