@@ -1,5 +1,6 @@
 import { startLocalRuntime } from '../test/support/local-runtime';
 import { percentile } from './stats';
+import { BENCH_INBOX } from './bench-inbox';
 
 export type IngestChannel = 'webhook' | 'form';
 
@@ -20,14 +21,7 @@ export interface IngestFigures {
 const config = {
   inboxes: [
     {
-      id: 'bench',
-      name: 'Bench Ltd',
-      address: 'in@bench.test',
-      from: 'Bench <in@bench.test>',
-      managers: ['boss@bench.test'],
-      timeZone: 'Europe/London',
-      hours: '24/7',
-      replyWithin: '4h',
+      ...BENCH_INBOX,
       // Every request is a new address: with the budget on, all but 10 would be held. Off here, so the figures are of
       // the acknowledged path; the budget adds one BatchGetItem and one UpdateItem per new address.
       acknowledgement: { newAddresses: 'off' },

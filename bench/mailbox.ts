@@ -15,6 +15,7 @@ import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { pollMailboxes } from '../shared/use-cases/watch-mailbox';
 import { startDovecot } from '../test/support/dovecot';
 import { realMailboxPorts, sentMessage } from '../test/support/mailbox-watch';
+import { BENCH_INBOX } from './bench-inbox';
 
 /**
  * `npm run bench:mailbox`: one poll of a connected mailbox (a real Dovecot on loopback, DynamoDB Local, the SES
@@ -52,14 +53,7 @@ try {
     const config = parseConfig({
       inboxes: [
         {
-          id: 'bench',
-          name: 'Bench Ltd',
-          address: 'in@bench.test',
-          from: 'Bench <in@bench.test>',
-          managers: ['boss@bench.test'],
-          timeZone: 'Europe/London',
-          hours: '24/7',
-          replyWithin: '4h',
+          ...BENCH_INBOX,
           mailbox: { host: '127.0.0.1', port: dovecot.port, tls: false, user: mailbox.user },
         },
       ],

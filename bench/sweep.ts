@@ -12,6 +12,7 @@ import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { runSweep } from '../shared/use-cases/run-sweep';
 import { localDynamoClient } from '../infra/local/dynamodb-local';
 import { localSesClient } from '../infra/local/ses-local';
+import { BENCH_INBOX } from './bench-inbox';
 
 export interface SweepFigures {
   stored: number;
@@ -32,15 +33,8 @@ export interface SweepFigures {
 const config = parseConfig({
   inboxes: [
     {
-      id: 'bench',
-      name: 'Bench Ltd',
-      address: 'in@bench.test',
-      from: 'Bench <in@bench.test>',
+      ...BENCH_INBOX,
       team: ['team@bench.test'],
-      managers: ['boss@bench.test'],
-      timeZone: 'Europe/London',
-      hours: '24/7',
-      replyWithin: '4h',
       escalation: [{ after: '100%', notify: 'managers' }],
     },
   ],
