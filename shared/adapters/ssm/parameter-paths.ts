@@ -1,4 +1,4 @@
-import type { SecretName } from '../../ports/secrets';
+import { MAILBOX_SECRETS_SCOPE, type SecretName } from '../../ports/secrets';
 
 /**
  * Where each secret lives in SSM Parameter Store, and what a function's one read of them is: the path it asks for
@@ -24,7 +24,7 @@ export const READ_SECRETS_ACTION = 'ssm:GetParametersByPath';
 export type SecretScope = 'all' | 'signing' | 'mailbox';
 
 /** `mailbox`: the mailbox watch reads only the mailbox passwords and tokens (`mailbox/<inbox>/…`). */
-const SCOPE_FOLDERS: Record<SecretScope, string> = { all: '', signing: 'signing/', mailbox: 'mailbox/' };
+const SCOPE_FOLDERS: Record<SecretScope, string> = { all: '', signing: 'signing/', mailbox: `${MAILBOX_SECRETS_SCOPE}/` };
 
 const folderOf = (name: SecretName) => (name === 'signing-key' ? SCOPE_FOLDERS.signing : SCOPE_FOLDERS.all);
 
