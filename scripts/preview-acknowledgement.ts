@@ -23,7 +23,7 @@ to a file. Nothing is sent or stored.
   --html FILE         where the HTML part goes (default: .watchdog/preview/<inbox>-<channel>.html); "-" prints it
 `;
 
-// `npm run preview`: what customers get, before going live (README: Acknowledgements).
+// `npm run preview`: what customers get, before going live (docs/acknowledgements.md).
 try {
   const { values } = parseArgs({
     options: {

@@ -9,7 +9,7 @@ import type { WatchdogFunction } from './watchdog-function';
 
 /**
  * Where the deployment's secrets live: SSM Parameter Store SecureStrings in the stack's folder, which the owner
- * creates (CloudFormation cannot create SecureStrings; see the README's deploy guide). Each function reads its
+ * creates (CloudFormation cannot create SecureStrings; see docs/deploy.md). Each function reads its
  * scope of them in one call; the layout is that of shared/adapters/ssm/parameter-paths.ts.
  */
 export class WatchdogSecrets extends Construct {

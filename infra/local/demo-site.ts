@@ -3,7 +3,7 @@ import type { InboxConfig, WatchdogConfig } from '../../shared/config/schema';
 import { listenLocally } from './dev-server';
 
 /**
- * A stand-in for a customer's own website, on its own origin (another port): one page with the README's copy-paste
+ * A stand-in for a customer's own website, on its own origin (another port): one page with the copy-paste (docs/forms-and-webhooks.md)
  * contact form pointing at the watchdog. Local runtime only.
  */
 export function demoFormHtml(apiUrl: string, inbox: InboxConfig): string {

@@ -29,7 +29,7 @@ export interface RunningDynamo {
 /**
  * Starts DynamoDB Local on `port` (data under `dataDir`, or in memory) and waits until it answers. It listens on
  * every interface (`*:port` in `ss -ltn`): its embedded Jetty takes a port and no host, and the jar has no flag
- * for one (`java -jar DynamoDBLocal.jar -help`), so the banner and the README say so instead.
+ * for one (`java -jar DynamoDBLocal.jar -help`), so the banner and docs/local.md say so instead.
  */
 export async function startDynamoDbLocal({ port, dataDir }: { port: number; dataDir?: string }): Promise<RunningDynamo> {
   checkJava();

@@ -6,6 +6,6 @@ export function configJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(WatchdogConfigSchema, { io: 'input', unrepresentable: 'any' }),
     title: 'inquiry-watchdog configuration',
-    description: 'Inboxes the watchdog looks after: addresses, business hours, reply times and the escalation ladder. See README.md, "Configuration".',
+    description: 'Inboxes the watchdog looks after: addresses, business hours, reply times and the escalation ladder. See docs/configuration.md.',
   };
 }

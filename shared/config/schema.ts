@@ -100,7 +100,7 @@ const ackTemplate = (kind: AckTemplateKind, description: string) =>
 
 export const AckTemplatesSchema = z.strictObject({
   subject: ackTemplate('subject', 'Subject template, e.g. "Thanks, {{firstName}}: {{topic}} [{{reference}}]". Line breaks are removed.'),
-  text: ackTemplate('text', 'Plain-text body template (README: placeholders). Without an html template, the HTML part is this text, escaped.'),
+  text: ackTemplate('text', 'Plain-text body template (placeholders: docs/acknowledgements.md). Without an html template, the HTML part is this text, escaped.'),
   html: ackTemplate('html', 'HTML body template; every {{placeholder}} is HTML-escaped, and {{{…}}} is refused.'),
 });
 
@@ -169,7 +169,7 @@ export const FeedbackSchema = z.strictObject({
 });
 
 /**
- * The business's own mailbox, read over IMAP (README: "Connecting a mailbox (IMAP)"): the Sent folder shows the
+ * The business's own mailbox, read over IMAP (docs/mailbox-watch.md): the Sent folder shows the
  * replies staff send from their normal mail client; INBOX, when `watchInbox` is on, replaces forwarding. The
  * password or token is a secret (`MAILBOX_SECRET_<INBOX>` locally, `mailbox/<inbox>/secret` in Parameter Store).
  */

@@ -4,7 +4,7 @@ import type { MailboxProblem } from '../domain/mailbox-watch';
 /** What the managers are told, once, when the watchdog cannot read the mailbox — and when it can again. */
 const WHAT_TO_DO: Record<MailboxProblem['kind'], string> = {
   login: 'Check the password (an app password for Gmail and iCloud) or the OAuth app, and store the new one as the mailbox secret. The watchdog tries again by itself, at once when the secret changes.',
-  secret: 'Store the mailbox secret (README: "Connecting a mailbox (IMAP)"). The watchdog tries again every minute.',
+  secret: 'Store the mailbox secret (docs/mailbox-watch.md). The watchdog tries again every minute.',
   'sent-folder': 'The Sent folder was not found (deleted or renamed?). Set "sentFolder" in the mailbox settings to its name, or restore it. Until then, replies sent from the mailbox do not stop the clock: copy them to the watchdog.',
   connection: 'The mail server has not been reachable for a while. The watchdog keeps trying every minute; if it lasts, check the host, port and TLS settings.',
 };

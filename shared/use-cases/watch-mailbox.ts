@@ -9,7 +9,7 @@ import { receiveMail, type MailResult } from './receive-mail';
 import { recordSentReply } from './record-sent-reply';
 
 /**
- * The mailbox watch (README "Connecting a mailbox (IMAP)"): every connected mailbox is read, each on its own (one
+ * The mailbox watch (docs/mailbox-watch.md): every connected mailbox is read, each on its own (one
  * failing never delays another), for what is new since its checkpoint. Sent → replies stop the clock; INBOX (with
  * `watchInbox`) → the same path as forwarded mail. A checkpoint moves only after its messages are recorded, and
  * every message is recorded idempotently, so a crash or a dropped connection at any point loses nothing and

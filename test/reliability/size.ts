@@ -8,7 +8,7 @@ export function size<T>(short: T, full: T): T {
   return FULL ? full : short;
 }
 
-/** Figures of a run, printed at the end of each scenario so a full run can be quoted (README "Reliability"). */
+/** Figures of a run, printed at the end of each scenario so a full run can be quoted (docs/development.md, "Reliability"). */
 export function report(scenario: string, figures: Record<string, unknown>): void {
   process.stdout.write(`[reliability${FULL ? ' full' : ''}] ${scenario}: ${JSON.stringify(figures)}\n`);
 }
