@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../shared/config/load';
 import { createCalendar } from '../../shared/domain/calendar';
 import { advanceLadder, ALERT_LEASE_MS, startClock, type LadderRules } from '../../shared/domain/escalation';
 import { ladderTimeline } from '../../shared/messages/ladder-notes';
+import { testConfig } from '../support/deps';
 import { anInquiry } from '../support/inquiries';
 
 // London, Mon–Fri 09:00–17:00. Received Monday 23 Nov 2026 10:00 GMT, reply by 14:00 (4 business hours).
@@ -113,22 +113,7 @@ describe('the ladder transition (pure: inquiry, rules and now → the move)', ()
   });
 
   it('tells the timeline what the move did, in a manager’s words', () => {
-    const inbox = parseConfig({
-      inboxes: [
-        {
-          id: 'acme',
-          name: 'Acme',
-          address: 'hello@acme.test',
-          from: 'Acme <hello@acme.test>',
-          team: rules.team,
-          managers: rules.managers,
-          timeZone: 'Europe/London',
-          hours: { 'mon-fri': '09:00-17:00' },
-          replyWithin: '4h',
-          escalation: rules.ladder,
-        },
-      ],
-    }).inboxes[0]!;
+    const inbox = testConfig({ team: rules.team, managers: rules.managers, escalation: rules.ladder }).inboxes[0]!;
     const late = fresh();
     const now = at('2026-11-25T09:00:00Z');
     expect(ladderTimeline(advanceLadder(late, rules, now)!, late, inbox, now)).toEqual([

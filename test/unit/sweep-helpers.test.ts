@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { verifyActionToken } from '../../shared/channels/action-links';
-import { parseConfig } from '../../shared/config/load';
 import { createCalendar } from '../../shared/domain/calendar';
 import { choosePolicy, policyOf, replyDeadline } from '../../shared/domain/policy';
 import { alertEntries, groupAlertDuties, type AlertDuty } from '../../shared/use-cases/alert-groups';
 import { forEachConcurrently } from '../../shared/util/for-each-concurrently';
+import { testConfig } from '../support/deps';
 import { anInquiry } from '../support/inquiries';
 
-const inbox = parseConfig({
-  inboxes: [
-    {
-      id: 'acme',
-      name: 'Acme',
-      address: 'hello@acme.test',
-      from: 'Acme <hello@acme.test>',
-      managers: ['boss@acme.test'],
-      timeZone: 'Europe/London',
-      hours: { 'mon-fri': '09:00-17:00' },
-      replyWithin: '4h',
-      escalation: [{ after: '100%', notify: 'managers' }],
-      policies: [{ when: { text: 'urgent' }, replyWithin: '1h', priority: 'urgent' }],
-    },
-  ],
-}).inboxes[0]!;
+const inbox = testConfig({ policies: [{ when: { text: 'urgent' }, replyWithin: '1h', priority: 'urgent' }] }).inboxes[0]!;
 const now = new Date('2026-11-23T14:00:00Z');
 
 describe('the reply deadline and the policy an inquiry was given', () => {
