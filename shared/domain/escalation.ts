@@ -101,6 +101,8 @@ export function startClock(rules: Pick<LadderRules, 'calendar' | 'ladder'>, poli
  * between, a sweep after this lease sends it. Longer than any sweep's sending takes, so a live one is not doubled.
  */
 export const ALERT_LEASE_MS = 5 * 60_000;
+/** A failed alert is sent again this long after, by a later sweep. */
+export const ALERT_RETRY_MS = 60_000;
 
 /** One fired step, as the timeline and the domain event tell it. */
 export interface FiredStep {
@@ -191,5 +193,25 @@ export function advanceLadder(inquiry: Inquiry, rules: LadderRules, now: Date): 
     ...(retry ? { retried: { recipients: retry.recipients, steps: retry.steps } } : {}),
     alerts: [...recipients].map(([recipient, steps]) => ({ recipient, steps })),
     updateCustomer: fired.some(({ index }) => ladder[index]!.updateCustomer === true),
+  };
+}
+
+type LadderState = Inquiry['escalation'];
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The alert to `recipient` went out: it is no longer owed. Undefined when it was not owed (nothing to save). */
+export function alertSettled(escalation: LadderState, recipient: string): LadderState | undefined {
+  const owed = escalation.alertRetry;
+  if (!owed?.recipients.some((r) => sameAddress(r, recipient))) return undefined;
+  const recipients = owed.recipients.filter((r) => !sameAddress(r, recipient));
+  return { ...escalation, alertRetry: recipients.length > 0 ? { ...owed, recipients } : undefined };
+}
+
+/** The alert to `recipient` could not be sent: it is owed again, a little later (the step itself already fired). */
+export function alertRequeued(escalation: LadderState, recipient: string, steps: number[], now: Date): LadderState {
+  const queued = escalation.alertRetry;
+  return {
+    ...escalation,
+    alertRetry: { recipients: [...new Set([...(queued?.recipients ?? []), recipient])], at: new Date(now.getTime() + ALERT_RETRY_MS).toISOString(), steps },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { calendarOf, findInbox } from '../config/inboxes';
-import { advanceLadder, stepRecipients } from '../domain/escalation';
-import { mayMailCustomer, withTimeline, type Inquiry } from '../domain/inquiry';
+import { advanceLadder, alertRequeued, alertSettled, stepRecipients } from '../domain/escalation';
+import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { policyOf, replyDeadline } from '../domain/policy';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert } from '../messages/escalation-alert';
@@ -14,6 +14,7 @@ import { forEachConcurrently } from '../util/for-each-concurrently';
 import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
 import { alertEntries, groupAlertDuties, type AlertDuty } from './alert-groups';
 import { requestFeedbackIfDue } from './feedback';
+import { whyNoHoldingUpdate } from './holding-updates';
 import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -46,8 +47,6 @@ export interface SweepOptions {
 
 /** Headers of mail the watchdog generates on its own (RFC 3834 `auto-generated`). */
 const ALERT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Watchdog-Loop': 'inquiry-watchdog' };
-/** A failed alert is sent again this long after, by a later sweep. */
-const ALERT_RETRY_MS = 60_000;
 
 /**
  * One pass over what is due at `now`, read through the due index only: retry pending acknowledgements, expire
@@ -118,8 +117,9 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
   const stamp = now.toISOString();
   for (const { recipient, steps } of move.alerts) alerts.push({ inbox, recipient, inquiry: owned, steps });
   if (move.updateCustomer) {
-    if (mayMailCustomer(owned)) holdingUpdates.push(owned);
-    else await noteSkippedUpdate(deps, owned, stamp);
+    const refusal = whyNoHoldingUpdate(owned);
+    if (refusal) await noteSkippedUpdate(deps, owned, stamp, refusal);
+    else holdingUpdates.push(owned);
   }
 
   if (move.fired.length === 0) return;
@@ -166,19 +166,11 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
     } catch (error) {
       summary.failures++;
       deps.log.error('alert.failed', { inboxId: inbox.id, inquiryIds: entries.map((e) => e.inquiry.id), error });
-      const retryAt = new Date(now.getTime() + ALERT_RETRY_MS).toISOString();
       for (const duty of group) {
         await saveWithRetry(deps, duty.inquiry.id, (current) => {
           if (current.status !== 'open') return undefined;
-          const queued = current.escalation.alertRetry;
           return withTimeline(
-            {
-              ...current,
-              escalation: {
-                ...current.escalation,
-                alertRetry: { recipients: [...new Set([...(queued?.recipients ?? []), duty.recipient])], at: retryAt, steps: duty.steps },
-              },
-            },
+            { ...current, escalation: alertRequeued(current.escalation, duty.recipient, duty.steps, now) },
             { at: now.toISOString(), type: 'alert-failed', note: `The alert to ${duty.recipient} could not be sent (${(error as Error).message}); it will be sent again.` },
           );
         }).catch((saveError: unknown) => deps.log.error('alert.requeue_failed', { inquiryId: duty.inquiry.id, error: saveError }));
@@ -190,16 +182,13 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
 /** The alert to this recipient went out: it is no longer owed (a failure here only risks a repeat, never a loss). */
 async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
   await saveWithRetry(deps, duty.inquiry.id, (current) => {
-    const owed = current.escalation.alertRetry;
-    if (!owed?.recipients.some((r) => r.toLowerCase() === duty.recipient.toLowerCase())) return undefined;
-    const recipients = owed.recipients.filter((r) => r.toLowerCase() !== duty.recipient.toLowerCase());
-    return { ...current, escalation: { ...current.escalation, alertRetry: recipients.length > 0 ? { ...owed, recipients } : undefined } };
+    const escalation = alertSettled(current.escalation, duty.recipient);
+    return escalation && { ...current, escalation };
   }).catch((error: unknown) => deps.log.error('alert.settle_failed', { inquiryId: duty.inquiry.id, error }));
 }
 
-/** The acknowledgement was held or suppressed: a holding update would be the mail we decided not to send. */
-async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string): Promise<void> {
-  const note = `No holding update: the acknowledgement was ${inquiry.ack.state}${inquiry.ack.reason ? ` (${inquiry.ack.reason})` : ''}, and later mail to the customer obeys the same caps.`;
+/** A step asked for a holding update this customer must not get: the timeline says why. */
+async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string, note: string): Promise<void> {
   await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note })).catch((error: unknown) =>
     deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
   );
@@ -211,13 +200,6 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
   const expectedBy = replyDeadline(calendarOf(inbox), now, policyOf(inbox, inquiry));
   const stamp = now.toISOString();
   let entry: { type: string; note: string };
-  const unreachable = unreachableReason(inquiry.customer.email);
-  if (unreachable) {
-    await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note: `No holding update: ${unreachable}.` })).catch((error: unknown) =>
-      deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
-    );
-    return;
-  }
   try {
     await deps.mailer.send({
       from: inbox.from,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../../shared/domain/calendar';
-import { advanceLadder, ALERT_LEASE_MS, startClock, type LadderRules } from '../../shared/domain/escalation';
+import { advanceLadder, alertRequeued, alertSettled, ALERT_LEASE_MS, ALERT_RETRY_MS, startClock, type LadderRules } from '../../shared/domain/escalation';
 import { ladderTimeline } from '../../shared/messages/ladder-notes';
 import { testConfig } from '../support/deps';
 import { anInquiry } from '../support/inquiries';
@@ -136,5 +136,24 @@ describe('the ladder transition (pure: inquiry, rules and now → the move)', ()
     expect(ladderTimeline(advanceLadder(early, rules, warnAt)!, early, inbox, warnAt)).toEqual([
       { at: warnAt.toISOString(), type: 'warned', note: 'Warned the team (team@acme.test) (details: step 1, at 75%).' },
     ]);
+  });
+
+  it('settles an owed alert once it went out, recipient by recipient, addresses compared case-blind', () => {
+    const position = { nextStep: 1, nextStepAt: '2026-11-23T14:00:00.000Z', repeats: 0 };
+    const owed = { ...position, alertRetry: { recipients: ['Team@acme.test', 'boss@acme.test'], at: '2026-11-23T13:05:00.000Z', steps: [0] } };
+    const first = alertSettled(owed, 'team@acme.test');
+    expect(first).toEqual({ ...position, alertRetry: { recipients: ['boss@acme.test'], at: '2026-11-23T13:05:00.000Z', steps: [0] } });
+    expect(alertSettled(first!, 'boss@acme.test')).toEqual({ ...position, alertRetry: undefined });
+    expect(alertSettled(position, 'boss@acme.test')).toBeUndefined();
+    expect(alertSettled(owed, 'owner@example.com')).toBeUndefined();
+  });
+
+  it('owes a failed alert again a minute later, keeping whatever else is owed', () => {
+    const position = { nextStep: 1, nextStepAt: '2026-11-23T14:00:00.000Z', repeats: 0 };
+    const failedAt = at('2026-11-23T13:00:00Z');
+    const again = new Date(failedAt.getTime() + ALERT_RETRY_MS).toISOString();
+    expect(alertRequeued(position, 'team@acme.test', [0], failedAt)).toEqual({ ...position, alertRetry: { recipients: ['team@acme.test'], at: again, steps: [0] } });
+    const owed = { ...position, alertRetry: { recipients: ['team@acme.test', 'boss@acme.test'], at: lease('2026-11-23T13:00:00Z'), steps: [0] } };
+    expect(alertRequeued(owed, 'team@acme.test', [0], failedAt).alertRetry).toEqual({ recipients: ['team@acme.test', 'boss@acme.test'], at: again, steps: [0] });
   });
 });

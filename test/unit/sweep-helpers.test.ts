@@ -3,6 +3,7 @@ import { verifyActionToken } from '../../shared/channels/action-links';
 import { createCalendar } from '../../shared/domain/calendar';
 import { choosePolicy, policyOf, replyDeadline } from '../../shared/domain/policy';
 import { alertEntries, groupAlertDuties, type AlertDuty } from '../../shared/use-cases/alert-groups';
+import { whyNoHoldingUpdate } from '../../shared/use-cases/holding-updates';
 import { forEachConcurrently } from '../../shared/util/for-each-concurrently';
 import { testConfig } from '../support/deps';
 import { anInquiry } from '../support/inquiries';
@@ -102,5 +103,20 @@ describe('forEachConcurrently', () => {
     expect(done.length).toBeGreaterThanOrEqual(3);
     expect(done.length).toBeLessThan(10);
     expect(done.sort((a, b) => a - b)).toEqual(taken.slice(0, done.length));
+  });
+});
+
+describe('which customers a step’s holding update goes to', () => {
+  it('goes to a customer whose acknowledgement went out (or may have)', () => {
+    expect(whyNoHoldingUpdate(anInquiry({ ack: { state: 'sent', attempts: 1 } }))).toBeUndefined();
+    expect(whyNoHoldingUpdate(anInquiry({ ack: { state: 'unknown', attempts: 1 } }))).toBeUndefined();
+  });
+
+  it('not to one whose acknowledgement we held or suppressed, nor to an address nobody reads', () => {
+    expect(whyNoHoldingUpdate(anInquiry({ ack: { state: 'held', attempts: 0, reason: 'over the new-address budget' } }))).toBe(
+      'No holding update: the acknowledgement was held (over the new-address budget), and later mail to the customer obeys the same caps.',
+    );
+    expect(whyNoHoldingUpdate(anInquiry({ ack: { state: 'suppressed', attempts: 0 } }))).toBe('No holding update: the acknowledgement was suppressed, and later mail to the customer obeys the same caps.');
+    expect(whyNoHoldingUpdate(anInquiry({ customer: { email: ' ' } }))).toBe('No holding update: there is no customer address to write to.');
   });
 });
