@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { calendarOf, findInbox } from '../config/inboxes';
 import type { InboxConfig } from '../config/schema';
-import { deadlineFor } from '../domain/calendar';
-import { parseDuration } from '../domain/duration';
 import { newReference } from '../domain/reference';
-import { choosePolicy } from '../domain/policy';
+import { choosePolicy, replyDeadline } from '../domain/policy';
 import { confirmationPage, createReceipt, customerMessage, formErrorPage, readReceipt, reshowFormPage } from '../http/form-pages';
 import { addressOf } from '../messages/addresses';
 import { errorResponse, ForbiddenError, json, type HttpRequest, type HttpResponse } from '../http/http';
@@ -134,7 +132,7 @@ function hiddenFields(values: FormValues, settings: ReturnType<typeof formSettin
 function decoy(inbox: InboxConfig, deps: Deps): Outcome {
   const now = deps.clock.now();
   const policy = choosePolicy(inbox, { channel: 'form', email: '', subject: undefined, message: '' });
-  const replyBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!).toISOString();
+  const replyBy = replyDeadline(calendarOf(inbox), now, policy).toISOString();
   return { id: randomUUID(), reference: newReference(inbox.id), replyBy, duplicate: false };
 }
 

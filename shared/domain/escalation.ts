@@ -1,6 +1,8 @@
 import type { EscalationStepConfig } from '../config/schema';
 import { addBusinessTime, businessTimeBetween, deadlineFor, type BusinessCalendar } from './calendar';
 import { parseDuration } from './duration';
+import type { Inquiry } from './inquiry';
+import { replyDeadline, type ChosenPolicy } from './policy';
 
 /**
  * When each ladder step fires. `"75%"` is a share of the inquiry's own reply time measured in business time from
@@ -77,4 +79,139 @@ export function stepRecipients(step: EscalationStepConfig, inbox: { team: string
   if (step.notify === 'team') return inbox.team.length > 0 ? inbox.team : inbox.managers;
   if (step.notify === 'managers') return inbox.managers;
   return step.notify;
+}
+
+/** What the ladder of one inquiry runs on: its inbox's business calendar, steps and people. */
+export interface LadderRules {
+  calendar: BusinessCalendar;
+  ladder: readonly EscalationStepConfig[];
+  team: string[];
+  managers: string[];
+}
+
+/** A reply clock started at `from` under `policy`: the deadline and the ladder's first position, as stored on the inquiry. */
+export function startClock(rules: Pick<LadderRules, 'calendar' | 'ladder'>, policy: Pick<ChosenPolicy, 'replyWithin'>, from: Date): { replyBy: Date; escalation: Inquiry['escalation'] } {
+  const replyBy = replyDeadline(rules.calendar, from, policy);
+  const first = firstPosition(rules.calendar, rules.ladder, from, replyBy);
+  return { replyBy, escalation: { nextStep: first.nextStep, nextStepAt: first.nextStepAt?.toISOString(), repeats: 0 } };
+}
+
+/**
+ * A claimed step's alert is owed (recorded with the claim) until its send is confirmed; if the sweep dies in
+ * between, a sweep after this lease sends it. Longer than any sweep's sending takes, so a live one is not doubled.
+ */
+export const ALERT_LEASE_MS = 5 * 60_000;
+/** A failed alert is sent again this long after, by a later sweep. */
+export const ALERT_RETRY_MS = 60_000;
+
+/** One fired step, as the timeline and the domain event tell it. */
+export interface FiredStep {
+  index: number;
+  /** How many times this step had fired before (0 for its first time). */
+  repeats: number;
+  /** Fired as a repeat of the step the ladder stood on ("reminded again"). */
+  again: boolean;
+}
+
+/** What one sweep does to one inquiry's ladder: the new state to save, and the mail and records it implies. */
+export interface LadderMove {
+  /** The inquiry's ladder state after the move; the sweep whose save of it wins owns everything else here. */
+  escalation: Inquiry['escalation'];
+  fired: FiredStep[];
+  /** Steps passed over because the deadline had gone before anyone looked (warnings nobody needs any more). */
+  skipped: number[];
+  /** This move records the breach (the deadline has passed and no earlier move recorded it). */
+  breached: boolean;
+  /** The deadline had passed at the move: fired steps are escalations, not warnings. */
+  overdue: boolean;
+  /** An alert owed from an earlier sweep whose lease ran out, sent again now. */
+  retried?: { recipients: string[]; steps: number[] };
+  /** Who is owed an alert now, and for which steps: the fired steps' recipients and a retried alert's, together. */
+  alerts: Array<{ recipient: string; steps: number[] }>;
+  /** A fired step asks for a holding update to the customer. */
+  updateCustomer: boolean;
+}
+
+/**
+ * The ladder's transition at `now`, without I/O: which steps fire (every one already due), the position after
+ * them, whether this is the breach, and which alerts are owed — recorded in the new state with a lease, so a
+ * crash between the save and the send cannot lose them. Undefined when nothing is to be done: the inquiry is not
+ * open, nothing is due, or another sweep holds an unexpired lease on its alert (leave it to that sweep until it
+ * settles, so its mail is neither dropped from the record nor sent twice; anything new fires with the retry).
+ */
+export function advanceLadder(inquiry: Inquiry, rules: LadderRules, now: Date): LadderMove | undefined {
+  if (inquiry.status !== 'open') return undefined;
+  const { calendar, ladder } = rules;
+  const receivedAt = new Date(inquiry.receivedAt);
+  const replyBy = new Date(inquiry.replyBy);
+  const current = inquiry.escalation;
+  const position = { nextStep: current.nextStep, nextStepAt: current.nextStepAt ? new Date(current.nextStepAt) : undefined, repeats: current.repeats };
+  const firing = stepsToFire(calendar, ladder, position, receivedAt, replyBy, now);
+  const owed = current.alertRetry;
+  const retry = owed && Date.parse(owed.at) <= now.getTime() ? owed : undefined;
+  if (owed && !retry) return undefined;
+  if (!firing && !retry) return undefined;
+
+  let escalation: Inquiry['escalation'] = { ...current, alertRetry: undefined };
+  let breached = false;
+  const fired: FiredStep[] = [];
+  if (firing) {
+    const continuing = firing.last === position.nextStep;
+    const repeats = continuing ? position.repeats : 0;
+    // Repeats count from the time a step was due, not from when a late sweep noticed it, so they do not drift.
+    const scheduledAt = continuing ? position.nextStepAt! : now;
+    const after = positionAfter(calendar, ladder, firing.last, scheduledAt, repeats, receivedAt, replyBy);
+    breached = now >= replyBy && !current.breachedAt;
+    escalation = {
+      nextStep: after.nextStep,
+      nextStepAt: after.nextStepAt?.toISOString(),
+      repeats: after.repeats,
+      breachedAt: current.breachedAt ?? (breached ? now.toISOString() : undefined),
+    };
+    for (const index of firing.steps) {
+      fired.push({ index, repeats: index === position.nextStep ? position.repeats : 0, again: index === position.nextStep && repeats > 0 });
+    }
+  }
+
+  const recipients = new Map<string, number[]>();
+  for (const { index } of fired) {
+    for (const recipient of stepRecipients(ladder[index]!, rules)) recipients.set(recipient, [...(recipients.get(recipient) ?? []), index]);
+  }
+  for (const recipient of retry?.recipients ?? []) recipients.set(recipient, recipients.get(recipient) ?? retry!.steps);
+  if (recipients.size > 0) {
+    escalation = {
+      ...escalation,
+      alertRetry: { recipients: [...recipients.keys()], at: new Date(now.getTime() + ALERT_LEASE_MS).toISOString(), steps: [...new Set([...recipients.values()].flat())] },
+    };
+  }
+  return {
+    escalation,
+    fired,
+    skipped: firing?.skipped ?? [],
+    breached,
+    overdue: now >= replyBy,
+    ...(retry ? { retried: { recipients: retry.recipients, steps: retry.steps } } : {}),
+    alerts: [...recipients].map(([recipient, steps]) => ({ recipient, steps })),
+    updateCustomer: fired.some(({ index }) => ladder[index]!.updateCustomer === true),
+  };
+}
+
+type LadderState = Inquiry['escalation'];
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The alert to `recipient` went out: it is no longer owed. Undefined when it was not owed (nothing to save). */
+export function alertSettled(escalation: LadderState, recipient: string): LadderState | undefined {
+  const owed = escalation.alertRetry;
+  if (!owed?.recipients.some((r) => sameAddress(r, recipient))) return undefined;
+  const recipients = owed.recipients.filter((r) => !sameAddress(r, recipient));
+  return { ...escalation, alertRetry: recipients.length > 0 ? { ...owed, recipients } : undefined };
+}
+
+/** The alert to `recipient` could not be sent: it is owed again, a little later (the step itself already fired). */
+export function alertRequeued(escalation: LadderState, recipient: string, steps: number[], now: Date): LadderState {
+  const queued = escalation.alertRetry;
+  return {
+    ...escalation,
+    alertRetry: { recipients: [...new Set([...(queued?.recipients ?? []), recipient])], at: new Date(now.getTime() + ALERT_RETRY_MS).toISOString(), steps },
+  };
 }

@@ -1,4 +1,5 @@
 import type { Channel, Priority } from '../config/schema';
+import type { ChosenPolicy } from './policy';
 
 /**
  * An inquiry and its life: received → acknowledged (or suppressed) → escalated step by step → answered.
@@ -46,6 +47,8 @@ export interface Inquiry {
   /** Every other field the sender gave us, kept as received. */
   fields: Record<string, unknown>;
   priority: Priority;
+  /** The policy chosen on arrival (absent on inquiries stored before it was kept: see policyOf). */
+  policy?: ChosenPolicy;
   receivedAt: string;
   replyBy: string;
   status: InquiryStatus;

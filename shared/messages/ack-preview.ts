@@ -1,10 +1,8 @@
 import { calendarOf } from '../config/inboxes';
 import { CHANNELS, type Channel, type WatchdogConfig } from '../config/schema';
-import { deadlineFor } from '../domain/calendar';
-import { parseDuration } from '../domain/duration';
 import { ValidationError } from '../domain/errors';
 import type { Inquiry } from '../domain/inquiry';
-import { choosePolicy } from '../domain/policy';
+import { choosePolicy, replyDeadline } from '../domain/policy';
 import { renderAcknowledgement } from './acknowledgement';
 import { addressOf } from './addresses';
 import { formatBusinessTime } from './time-phrases';
@@ -47,7 +45,7 @@ export function previewAcknowledgement(config: WatchdogConfig, options: PreviewO
   const subject = options.subject ?? 'Leaking tap';
   const message = options.message ?? 'The kitchen tap drips all night. Could someone come and have a look this week?';
   const policy = choosePolicy(inbox, { channel, email: customer.email, subject, message });
-  const replyBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!);
+  const replyBy = replyDeadline(calendarOf(inbox), now, policy);
   const sample = (reference: string, more: Partial<Inquiry> = {}): Inquiry => ({
     id: `preview-${reference}`,
     reference,
@@ -60,6 +58,7 @@ export function previewAcknowledgement(config: WatchdogConfig, options: PreviewO
     ...(channel === 'email' ? { sourceMessageId: '<sample.1@mail.example.com>' } : {}),
     fields: {},
     priority: policy.priority,
+    policy,
     receivedAt: now.toISOString(),
     replyBy: replyBy.toISOString(),
     status: 'open',

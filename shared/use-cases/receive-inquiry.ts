@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { calendarOf, findInbox } from '../config/inboxes';
-import { deadlineFor } from '../domain/calendar';
-import { parseDuration } from '../domain/duration';
 import { ReferenceTakenError } from '../domain/errors';
-import { firstPosition } from '../domain/escalation';
+import { startClock } from '../domain/escalation';
 import type { Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { newReference } from '../domain/reference';
@@ -38,11 +36,9 @@ export async function receiveInquiry(
   } = {},
 ): Promise<ReceiveResult> {
   const inbox = findInbox(deps.config, input.inboxId);
-  const calendar = calendarOf(inbox);
   const now = deps.clock.now();
   const policy = choosePolicy(inbox, { channel: input.channel, email: input.customer.email, subject: input.subject, message: input.message });
-  const replyBy = deadlineFor(calendar, now, parseDuration(policy.replyWithin)!);
-  const ladder = firstPosition(calendar, inbox.escalation, now, replyBy);
+  const { replyBy, escalation } = startClock({ calendar: calendarOf(inbox), ladder: inbox.escalation }, policy, now);
 
   const draft: Omit<Inquiry, 'reference'> = {
     id: randomUUID(),
@@ -55,13 +51,14 @@ export async function receiveInquiry(
     ...(input.sourceMessageId ? { sourceMessageId: input.sourceMessageId } : {}),
     fields: input.fields,
     priority: policy.priority,
+    policy,
     receivedAt: now.toISOString(),
     replyBy: replyBy.toISOString(),
     status: 'open',
     // The first check of a pending acknowledgement is a safety net: if this process dies before sending it,
     // the sweeper picks it up a minute later.
     ack: { state: 'pending', attempts: 0, retryAt: new Date(now.getTime() + 60_000).toISOString() },
-    escalation: { nextStep: ladder.nextStep, nextStepAt: ladder.nextStepAt?.toISOString(), repeats: 0 },
+    escalation,
     timeline: [
       {
         at: now.toISOString(),

@@ -1,9 +1,7 @@
 import { calendarOf, findInbox } from '../config/inboxes';
-import { deadlineFor } from '../domain/calendar';
-import { parseDuration } from '../domain/duration';
-import { firstPosition } from '../domain/escalation';
+import { startClock } from '../domain/escalation';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
-import { choosePolicy } from '../domain/policy';
+import { policyOf } from '../domain/policy';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import { publishEvents } from './publish';
@@ -24,18 +22,12 @@ export async function recordFollowUp(deps: Deps, inquiryId: string, followUp: { 
       return withTimeline(current, { at: stamp, type: 'follow-up', note: `The customer wrote again: ${followUp.summary}` });
     }
     const inbox = findInbox(deps.config, current.inboxId);
-    const calendar = calendarOf(inbox);
-    const policy = choosePolicy(inbox, { channel: current.channel, email: current.customer.email, subject: current.subject, message: current.message });
-    const replyBy = deadlineFor(calendar, now, parseDuration(policy.replyWithin)!);
-    const ladder = firstPosition(calendar, inbox.escalation, now, replyBy);
+    // The policy it was given on arrival; an inquiry stored before policies were kept gets it chosen again, and keeps it.
+    const policy = policyOf(inbox, current);
+    const { replyBy, escalation } = startClock({ calendar: calendarOf(inbox), ladder: inbox.escalation }, policy, now);
     reopened = true;
     return withTimeline(
-      {
-        ...current,
-        status: 'open',
-        replyBy: replyBy.toISOString(),
-        escalation: { nextStep: ladder.nextStep, nextStepAt: ladder.nextStepAt?.toISOString(), repeats: 0 },
-      },
+      { ...current, status: 'open', policy, replyBy: replyBy.toISOString(), escalation },
       { at: stamp, type: 'reopened', note: `The customer wrote again after the answer (${followUp.summary}); next reply due by ${formatBusinessTime(replyBy, inbox.timeZone)}.` },
     );
   });
