@@ -23,7 +23,7 @@ import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
 import { resolverFromFile } from './mail-authentication';
 import { weakSecretProblems } from '../../shared/channels/webhook-endpoint';
-import { splitSecrets } from '../../shared/channels/signatures/compare';
+import { splitSecrets } from '../../shared/signing/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
 import { StartupError } from './startup-error';

@@ -5,7 +5,8 @@ import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { newReference } from '../domain/reference';
 import { choosePolicy } from '../domain/policy';
-import { confirmationPage, createReceipt, customerMessage, formErrorPage, readReceipt, reshowFormPage } from '../http/form-pages';
+import { confirmationPage, customerMessage, formErrorPage, reshowFormPage } from '../http/form-pages';
+import { createReceipt, readReceipt } from '../signing/form-receipt';
 import { addressOf } from '../messages/addresses';
 import { errorResponse, ForbiddenError, json, type HttpRequest, type HttpResponse } from '../http/http';
 import type { Deps } from '../ports/deps';
@@ -14,7 +15,7 @@ import { CaptchaRefusedError, TURNSTILE_FIELD, verifyTurnstile } from './captcha
 import { corsHeaders, originVerdict } from './cors';
 import { sameContentWithin } from './dedupe';
 import { FieldValidationError, pickRoles } from './field-mapping';
-import { checkFormStamp, createFormStamp, STAMP_FIELD } from './form-stamp';
+import { checkFormStamp, createFormStamp, STAMP_FIELD } from '../signing/form-stamp';
 import { controlFields, formValue, mapForm, parseFormBody, type FormValues } from './forms';
 
 /**

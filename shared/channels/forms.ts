@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors';
 import { parseJsonObject, PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
 import { TURNSTILE_FIELD } from './captcha';
 import { buildContent, pickRoles, type FieldMapping, type Role } from './field-mapping';
-import { STAMP_FIELD } from './form-stamp';
+import { STAMP_FIELD } from '../signing/form-stamp';
 
 /** A contact form is a few KB; 64 KB leaves room for long messages and stops file uploads and floods. */
 export const FORM_BODY_LIMIT = 64 * 1024;

@@ -9,7 +9,7 @@ import { sameContentWithin } from './dedupe';
 import { buildContent } from './field-mapping';
 import { answersToRoles } from './providers/answers';
 import { PROVIDERS } from './providers';
-import { splitSecrets } from './signatures/compare';
+import { splitSecrets } from '../signing/compare';
 import { verifyStandardWebhook, webhookSecretProblem } from './signatures/standard-webhooks';
 import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
 

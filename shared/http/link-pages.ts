@@ -1,4 +1,4 @@
-import type { ActionLink, LinkAction } from '../channels/action-links';
+import type { ActionLink, LinkAction } from '../signing/action-links';
 import { findInbox } from '../config/inboxes';
 import type { Inquiry } from '../domain/inquiry';
 import { summarize } from '../messages/names';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { openToken, sealToken } from '../channels/action-links';
+import { expiresIn, hasExpired, openTokenOrUndefined, sealToken } from '../signing/tokens';
 
 /**
  * Signed tokens of the status page's sign-in: the emailed magic link (15 minutes, single use: its nonce is claimed
@@ -21,20 +21,14 @@ export type SignedClaims = z.infer<typeof PayloadSchema>;
 
 /** The claims of a valid, unexpired token of this purpose; undefined for anything else. */
 function verify(key: string, purpose: string, token: string, now: Date): SignedClaims | undefined {
-  try {
-    const claims = openToken(key, purpose, token, PayloadSchema);
-    return claims.exp * 1000 > now.getTime() ? claims : undefined;
-  } catch {
-    return undefined;
-  }
+  const claims = openTokenOrUndefined(key, purpose, token, PayloadSchema);
+  return claims && !hasExpired(claims.exp, now) ? claims : undefined;
 }
 
-const expiry = (now: Date, ms: number) => Math.floor((now.getTime() + ms) / 1000);
-
-export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => sealToken(key, PURPOSES.signIn, { who, n: nonce, exp: expiry(now, SIGN_IN_LINK_MS) });
+export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => sealToken(key, PURPOSES.signIn, { who, n: nonce, exp: expiresIn(now, SIGN_IN_LINK_MS) });
 export const verifySignInToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.signIn, token, now);
 export const createSessionToken = (key: string, session: { who: string; id: string; version: number; tokenPrint: string }, now: Date) =>
-  sealToken(key, PURPOSES.session, { who: session.who, n: session.id, v: session.version, t: session.tokenPrint, exp: expiry(now, SESSION_MS) });
+  sealToken(key, PURPOSES.session, { who: session.who, n: session.id, v: session.version, t: session.tokenPrint, exp: expiresIn(now, SESSION_MS) });
 export const verifySessionToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.session, token, now);
 
 /** HttpOnly (no script reads it), Secure, SameSite=Strict (never sent on a cross-site request). */

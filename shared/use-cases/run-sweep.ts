@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createActionToken, type LinkAction } from '../channels/action-links';
+import { createActionToken, type LinkAction } from '../signing/action-links';
 import { calendarOf, findInbox } from '../config/inboxes';
 import type { InboxConfig } from '../config/schema';
 import { deadlineFor } from '../domain/calendar';

@@ -2,7 +2,8 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { RetryableError, UnauthorizedError } from '../domain/errors';
 import type { HttpRequest } from '../http/http';
 import { createSessionToken, createSignInToken, readCookie, SESSION_COOKIE, SESSION_MS, SIGN_IN_LINK_MS, verifySessionToken, verifySignInToken, type SignedClaims } from '../http/session';
-import { safeEqual } from '../channels/signatures/compare';
+import { hasBearer } from '../signing/bearer';
+import { safeEqual } from '../signing/compare';
 import { newMessageId } from '../messages/addresses';
 import { renderSignInLink } from '../messages/sign-in-link';
 import type { Deps } from '../ports/deps';
@@ -122,9 +123,7 @@ export async function currentViewer(deps: Deps, request: HttpRequest): Promise<V
   if (deps.openStatusPage) return viewerFor(deps.config, 'local');
   const session = await liveSession(deps, request);
   if (session) return viewerFor(deps.config, session.who);
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-  const apiToken = await deps.secrets.get('api-token');
-  if (bearer && apiToken && safeEqual(bearer, apiToken)) return viewerFor(deps.config, 'api-token');
+  if (hasBearer(request.headers, await deps.secrets.get('api-token'))) return viewerFor(deps.config, 'api-token');
   return undefined;
 }
 

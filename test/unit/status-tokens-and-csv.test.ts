@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActionToken, createRatingToken, verifyActionToken, verifyRatingToken } from '../../shared/channels/action-links';
+import { createActionToken, createRatingToken, verifyActionToken, verifyRatingToken } from '../../shared/signing/action-links';
 import { parseConfig } from '../../shared/config/load';
 import { UnauthorizedError } from '../../shared/domain/errors';
 import { createSessionToken, createSignInToken, readCookie, verifySessionToken, verifySignInToken } from '../../shared/http/session';
