@@ -22,7 +22,7 @@ import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
 import { resolverFromFile } from './mail-authentication';
-import { weakSecretProblems } from '../../shared/channels/webhook-endpoint';
+import { weakSecretProblems } from '../../shared/use-cases/webhook-secrets';
 import { splitSecrets } from '../../shared/signing/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';

@@ -1,5 +1,4 @@
-import { RetryableError } from '../domain/errors';
-import { ForbiddenError } from '../http/http';
+import { ForbiddenError, RetryableError } from '../domain/errors';
 
 /** The form field Cloudflare's Turnstile widget adds to the form it sits in. */
 export const TURNSTILE_FIELD = 'cf-turnstile-response';

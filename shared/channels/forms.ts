@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import { ValidationError } from '../domain/errors';
-import { parseJsonObject, PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../http/errors';
+import { parseJsonObject, type HttpRequest } from '../http/http';
 import { TURNSTILE_FIELD } from './captcha';
 import { buildContent, pickRoles, type FieldMapping, type Role } from './field-mapping';
 import { STAMP_FIELD } from '../signing/form-stamp';
