@@ -11,10 +11,10 @@ import { confirmationPage, customerMessage, formErrorPage, reshowFormPage } from
 import { addressOf } from '../../messages/addresses';
 import type { Deps } from '../../ports/deps';
 import { receiveInquiry } from '../../use-cases/receive-inquiry';
-import { CaptchaRefusedError, TURNSTILE_FIELD, verifyTurnstile } from '../../channels/captcha';
-import { sameContentWithin } from '../../channels/dedupe';
+import { CaptchaRefusedError, verifyTurnstile } from '../../adapters/turnstile/siteverify';
+import { sameContentWithin } from '../../use-cases/same-content';
 import { FieldValidationError, pickRoles } from '../../channels/field-mapping';
-import { controlFields, formValue, mapForm, parseFormBody, type FormValues } from '../../channels/forms';
+import { controlFields, formValue, mapForm, parseFormBody, TURNSTILE_FIELD, type FormValues } from '../../channels/forms';
 import { createReceipt, readReceipt } from '../../signing/form-receipt';
 import { checkFormStamp, createFormStamp, STAMP_FIELD } from '../../signing/form-stamp';
 import { corsHeaders, originVerdict } from '../cors';

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../domain/errors';
 import type { Deps } from '../../ports/deps';
 import { receiveInquiry, type InquiryInput, type ReceiveResult } from '../../use-cases/receive-inquiry';
 import { webhookSecretsFor } from '../../use-cases/webhook-secrets';
-import { sameContentWithin } from '../../channels/dedupe';
+import { sameContentWithin } from '../../use-cases/same-content';
 import { buildContent } from '../../channels/field-mapping';
 import { answersToRoles } from '../../channels/providers/answers';
 import { PROVIDERS } from '../../channels/providers';
