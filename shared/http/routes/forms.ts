@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { calendarOf, findInbox } from '../../config/inboxes';
 import { formSettingsOf } from '../../config/form-settings';
 import type { InboxConfig } from '../../config/schema';
@@ -10,13 +10,12 @@ import { choosePolicy } from '../../domain/policy';
 import { confirmationPage, customerMessage, formErrorPage, reshowFormPage } from '../form-pages';
 import { addressOf } from '../../messages/addresses';
 import type { Deps } from '../../ports/deps';
-import { receiveInquiry } from '../../use-cases/receive-inquiry';
-import { CaptchaRefusedError, verifyTurnstile } from '../../adapters/turnstile/siteverify';
-import { sameContentWithin } from '../../use-cases/same-content';
+import { submitForm } from '../../use-cases/submit-form';
+import { CaptchaRefusedError } from '../../adapters/turnstile/siteverify';
 import { FieldValidationError, pickRoles } from '../../channels/field-mapping';
-import { controlFields, formValue, mapForm, parseFormBody, TURNSTILE_FIELD, type FormValues } from '../../channels/forms';
+import { controlFields, parseFormBody, type FormValues } from '../../channels/forms';
 import { createReceipt, readReceipt } from '../../signing/form-receipt';
-import { checkFormStamp, createFormStamp, STAMP_FIELD } from '../../signing/form-stamp';
+import { createFormStamp, STAMP_FIELD } from '../../signing/form-stamp';
 import { corsHeaders, originVerdict } from '../cors';
 import { failureJson, type HttpFailure } from '../errors';
 import { json, type HttpRequest, type HttpResponse } from '../http';
@@ -45,24 +44,13 @@ async function handleFormPost(request: HttpRequest, inboxId: string, deps: Deps)
     throw new ForbiddenError(`Forms of ${inbox.name} cannot be posted from ${verdict.origin} (not in allowedOrigins)`);
   }
   const values = await parseFormBody(request);
-  const settings = formSettingsOf(inbox);
   const key = await deps.secrets.get('signing-key');
-  const now = deps.clock.now();
-
-  const trap = formValue(values, settings.honeypot);
-  const stamp = checkFormStamp(key, inbox.id, formValue(values, STAMP_FIELD), now, settings.minFillSeconds);
-  const discard =
-    trap ? 'honeypot filled' : stamp.state === 'forged' || stamp.state === 'too-fast' ? `stamp ${stamp.state}` : settings.requireStamp && stamp.state !== 'ok' ? `stamp ${stamp.state}` : undefined;
-  if (discard) {
-    deps.log.info('form.discarded', { inboxId: inbox.id, reason: discard, sourceIp: request.sourceIp });
-    return respond(request, inbox, decoy(inbox, deps), html, key, cors);
-  }
-
-  let mapped;
+  let submission;
   try {
-    mapped = mapForm(values, settings.honeypot, settings.fields);
+    submission = await submitForm(deps, inbox, values, { signingKey: key, sourceIp: request.sourceIp });
   } catch (error) {
     if (!(error instanceof FieldValidationError) || !html) throw error;
+    const settings = formSettingsOf(inbox);
     return reshowFormPage({
       inbox,
       action: formAction(inbox.id),
@@ -73,25 +61,8 @@ async function handleFormPost(request: HttpRequest, inboxId: string, deps: Deps)
       extraHeaders: cors,
     });
   }
-
-  if (inbox.forms?.turnstile) {
-    await verifyTurnstile({
-      url: inbox.forms.turnstile.verifyUrl,
-      secret: await deps.secrets.get(`turnstile-secret/${inbox.id}`),
-      token: formValue(values, TURNSTILE_FIELD),
-      remoteIp: request.sourceIp,
-    });
-  }
-
-  const input = {
-    inboxId: inbox.id,
-    channel: 'form' as const,
-    // One rendered form and one text are one inquiry (a re-post after "back" or a double click); without a stamp,
-    // only the same-content window below recognises repeats.
-    deliveryId: stamp.state === 'ok' ? `stamp:${createHash('sha256').update(`${stamp.nonce}\n${JSON.stringify(mapped.content)}`).digest('hex')}` : `form:${randomUUID()}`,
-    ...mapped.content,
-  };
-  const { inquiry, duplicate } = await receiveInquiry(deps, input, { sameContentWithin: sameContentWithin(input) });
+  if (submission.state === 'discarded') return respond(request, inbox, decoy(inbox, deps), html, key, cors);
+  const { inquiry, duplicate } = submission;
   return respond(request, inbox, { id: inquiry.id, reference: inquiry.reference, replyBy: inquiry.replyBy, duplicate }, html, key, cors);
 }
 
