@@ -15,7 +15,7 @@ import { loadStatus } from '../../use-cases/status-view';
 import type { HttpFailure } from '../errors';
 import type { HttpRequest, HttpResponse } from '../http';
 import type { Route } from '../router';
-import { clearedSessionCookie, sessionCookie } from '../session';
+import { clearedSessionCookie, sessionCookie } from '../cookies';
 import { bouncePage, inquiryPage, messagePage, redirect, signInPage, statusPage } from '../status-pages';
 
 /**
