@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { InboxConfig, WatchdogConfig } from '../../shared/config/schema';
+import { formSettingsOf } from '../../shared/config/form-settings';
 import { listenLocally } from './dev-server';
 
 /**
@@ -8,7 +9,7 @@ import { listenLocally } from './dev-server';
  */
 export function demoFormHtml(apiUrl: string, inbox: InboxConfig): string {
   const action = `${apiUrl}/forms/${inbox.id}`;
-  const honeypot = inbox.forms?.honeypot ?? '_gotcha';
+  const { honeypot } = formSettingsOf(inbox);
   const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

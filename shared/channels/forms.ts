@@ -1,9 +1,12 @@
 import busboy from 'busboy';
 import { ValidationError } from '../domain/errors';
-import { parseJsonObject, PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
-import { TURNSTILE_FIELD } from './captcha';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../http/errors';
+import { parseJsonObject, type HttpRequest } from '../http/http';
 import { buildContent, pickRoles, type FieldMapping, type Role } from './field-mapping';
-import { STAMP_FIELD } from './form-stamp';
+import { STAMP_FIELD } from '../signing/form-stamp';
+
+/** The form field Cloudflare's Turnstile widget adds to the form it sits in. */
+export const TURNSTILE_FIELD = 'cf-turnstile-response';
 
 /** A contact form is a few KB; 64 KB leaves room for long messages and stops file uploads and floods. */
 export const FORM_BODY_LIMIT = 64 * 1024;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../domain/errors';
-import { parseJsonObject, PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../http/http';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../http/errors';
+import { parseJsonObject, type HttpRequest } from '../http/http';
 import type { InquiryInput } from '../use-cases/receive-inquiry';
 import { buildContent, readPath, ROLES, type FieldMapping, type Role } from './field-mapping';
 
@@ -11,9 +12,13 @@ export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 const DEFAULT_PATHS: Record<Role, string> = { email: 'email', name: 'name', firstName: 'first_name', lastName: 'last_name', phone: 'phone', subject: 'subject', message: 'message' };
 const ID_FIELDS = ['id', 'event_id'];
 
-/** Checks size and content type, then parses JSON; shared by the generic and the provider endpoints. */
-export function parseJsonBody(request: HttpRequest, limit = WEBHOOK_BODY_LIMIT): Record<string, unknown> {
+/** Checked once per request, before any HMAC is computed over the body. */
+export function refuseOversized(request: HttpRequest, limit = WEBHOOK_BODY_LIMIT): void {
   if (request.body.length > limit) throw new PayloadTooLargeError(`Body is larger than ${limit / 1024} KB`);
+}
+
+/** Checks the content type and parses JSON (the size is refuseOversized's); shared by the generic and the provider endpoints. */
+export function readJsonBody(request: HttpRequest): Record<string, unknown> {
   const contentType = request.headers['content-type'] ?? '';
   if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(`Content-Type must be application/json (got ${contentType.slice(0, 100)})`);
@@ -28,7 +33,12 @@ export function parseJsonBody(request: HttpRequest, limit = WEBHOOK_BODY_LIMIT):
  * exact body — so a sender's redelivery never creates a second inquiry.
  */
 export function parseWebhook(request: HttpRequest, inboxId: string, mapping: FieldMapping & { eventId?: string } = {}): InquiryInput {
-  const body = parseJsonBody(request);
+  refuseOversized(request);
+  return webhookInput(request, readJsonBody(request), inboxId, mapping);
+}
+
+/** The inquiry input of a webhook body already read (size checked, signature verified, JSON parsed). */
+export function webhookInput(request: HttpRequest, body: Record<string, unknown>, inboxId: string, mapping: FieldMapping & { eventId?: string } = {}): InquiryInput {
   const paths = { ...DEFAULT_PATHS, ...mapping } as Record<Role, string>;
   const raw: Partial<Record<Role, unknown>> = {};
   for (const role of ROLES) raw[role] = readPath(body, paths[role]);

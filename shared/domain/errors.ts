@@ -36,6 +36,9 @@ export class ReferenceTakenError extends ConflictError {
 /** Authentication missing or wrong (HTTP 401). */
 export class UnauthorizedError extends WatchdogError {}
 
+/** Understood but refused: an origin not allowed to post, a failed CAPTCHA (HTTP 403). Not a ValidationError: the input may be fine. */
+export class ForbiddenError extends WatchdogError {}
+
 /** A transient failure of a dependency; the caller may retry (HTTP 503, async retry). */
 export class RetryableError extends WatchdogError {}
 

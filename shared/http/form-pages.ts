@@ -1,10 +1,8 @@
-import { createHmac } from 'node:crypto';
 import type { InboxConfig } from '../config/schema';
 import type { FieldProblem, Role } from '../channels/field-mapping';
 import { roleLabel } from '../channels/field-mapping';
 import { htmlTemplate } from '../messages/render';
 import { formatBusinessTime } from '../messages/time-phrases';
-import { safeEqual } from '../channels/signatures/compare';
 import type { HttpResponse } from './http';
 
 /**
@@ -127,25 +125,4 @@ export function formErrorPage(
     headers: { ...HEADERS, ...extraHeaders },
     body: errorPage({ title: statusCode >= 500 ? 'Please try again in a moment' : 'Your message could not be sent', message, email: contact.email ?? '', business: contact.business ?? '' }),
   };
-}
-
-/** The confirmation is reached by a 303 (so a reload does not post again); its URL carries a signed receipt. */
-const RECEIPT_PURPOSE = 'inquiry-watchdog/form-receipt/v1';
-const receiptMac = (key: string, payload: string) => createHmac('sha256', key).update(`${RECEIPT_PURPOSE}\n${payload}`).digest('base64url');
-
-export function createReceipt(key: string, inboxId: string, reference: string, replyBy: string): string {
-  const payload = Buffer.from(JSON.stringify({ i: inboxId, r: reference, b: replyBy })).toString('base64url');
-  return `${payload}.${receiptMac(key, payload)}`;
-}
-
-export function readReceipt(key: string | undefined, inboxId: string, token: string | undefined): { reference: string; replyBy: string } | undefined {
-  const [payload, mac, extra] = (token ?? '').split('.');
-  if (!key || !payload || !mac || extra !== undefined || !safeEqual(mac, receiptMac(key, payload))) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { i?: unknown; r?: unknown; b?: unknown };
-    if (parsed.i !== inboxId || typeof parsed.r !== 'string' || typeof parsed.b !== 'string' || Number.isNaN(Date.parse(parsed.b))) return undefined;
-    return { reference: parsed.r, replyBy: parsed.b };
-  } catch {
-    return undefined;
-  }
 }

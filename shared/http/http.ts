@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, NotFoundError, RetryableError, UnauthorizedError, ValidationError } from '../domain/errors';
-import type { Logger } from '../ports/logger';
+import { ValidationError } from '../domain/errors';
 
 /** The parts of an API Gateway HTTP API (v2) request the watchdog uses, normalised. */
 export interface HttpRequest {
@@ -34,64 +33,6 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
-}
-
-/** Errors become responses in this one place: client faults are 4xx with a reason, never 5xx. */
-export function errorResponse(error: unknown, log: Logger, context: Record<string, unknown> = {}): HttpResponse {
-  if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
-  if (error instanceof UnsupportedMediaTypeError) return json(415, { error: error.message });
-  if (error instanceof ForbiddenError) return json(403, { error: error.message });
-  if (error instanceof ValidationError) {
-    const fields = (error as ValidationError & { problems?: unknown }).problems;
-    return json(400, { error: error.message, ...(error.details.length ? { details: error.details } : {}), ...(fields ? { fields } : {}) });
-  }
-  if (error instanceof UnauthorizedError) return json(401, { error: error.message }, { 'www-authenticate': 'Bearer' });
-  if (error instanceof NotFoundError) return json(404, { error: error.message });
-  if (error instanceof ConflictError) return json(409, { error: error.message });
-  if (error instanceof RetryableError) {
-    log.warn('http.retryable', { ...context, error });
-    return json(503, { error: 'Temporarily unavailable, please retry.' }, { 'retry-after': '5' });
-  }
-  log.error('http.unexpected', { ...context, error });
-  return json(500, { error: 'Internal error. Nothing was lost if you retry: repeated deliveries are recognised.' });
-}
-
-export class PayloadTooLargeError extends ValidationError {}
-/** The body is not in a format the route reads (HTTP 415). */
-export class UnsupportedMediaTypeError extends ValidationError {}
-/** Understood but refused: an origin not allowed to post, a failed CAPTCHA (HTTP 403). */
-export class ForbiddenError extends ValidationError {}
-
-export interface Route<D> {
-  method: string;
-  /** `/webhooks/{inbox}`: `{name}` matches one path segment. */
-  pattern: string;
-  handle: (request: HttpRequest, params: Record<string, string>, deps: D) => Promise<HttpResponse>;
-}
-
-export function matchRoute<D>(routes: Array<Route<D>>, request: HttpRequest): { route: Route<D>; params: Record<string, string> } | 'method' | undefined {
-  let pathMatched = false;
-  for (const route of routes) {
-    const names: string[] = [];
-    const regex = new RegExp(`^${route.pattern.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}/?$`);
-    const match = regex.exec(request.path);
-    // A segment that is not valid percent-encoding (`%FF`, `%E0%A4%A`) names nothing we serve: no match, a 404.
-    const values = match?.slice(1).map(decodeSegment);
-    if (!values || values.includes(undefined)) continue;
-    pathMatched = true;
-    if (route.method !== request.method) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
-    return { route, params };
-  }
-  return pathMatched ? 'method' : undefined;
-}
-
-function decodeSegment(segment: string | undefined): string | undefined {
-  try {
-    return decodeURIComponent(segment ?? '');
-  } catch {
-    return undefined;
-  }
 }
 
 /** A request body that must be a JSON object; `notAnObject` is the reason given when it parses to anything else. */

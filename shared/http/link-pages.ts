@@ -1,10 +1,10 @@
-import type { ActionLink, LinkAction } from '../channels/action-links';
+import type { ActionLink, LinkAction } from '../signing/action-links';
 import { findInbox } from '../config/inboxes';
 import type { Inquiry } from '../domain/inquiry';
 import { summarize } from '../messages/names';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
-import { errorResponse, type HttpResponse } from './http';
+import type { HttpResponse } from './http';
 import { htmlPage } from './pages';
 
 const CONFIRM: Record<LinkAction, string> = { answer: 'Mark as answered', 'snooze-1h': 'Snooze for 1 hour', 'snooze-4h': 'Snooze for 4 hours' };
@@ -42,10 +42,4 @@ export function linkResultPage({ link, inquiry, changed }: { link: ActionLink; i
     title: changed ? 'Snoozed' : 'Already snoozed',
     paragraphs: [...describe(inquiry, deps), next ? `The next alert comes no earlier than ${formatBusinessTime(next, inbox.timeZone)}.` : 'No further alerts are planned.'],
   });
-}
-
-export function linkErrorPage(error: unknown, deps: Deps): HttpResponse {
-  const response = errorResponse(error, deps.log, { path: '/a/…' });
-  const message = (JSON.parse(response.body ?? '{}') as { error?: string }).error ?? 'Something went wrong.';
-  return htmlPage(response.statusCode, { title: response.statusCode >= 500 ? 'Please try again' : 'This link cannot be used', paragraphs: [message] });
 }

@@ -94,20 +94,3 @@ export const LOCAL_ONLY_ROUTES: ReadonlyArray<{ method: HttpMethodName; path: st
   { method: 'GET', path: '/_dev/events' },
 ];
 export const LOCAL_ONLY_PREFIX = '/_dev/';
-
-/**
- * The router: the table's routes, in its order, each with the handler registered under its key. A handler whose
- * route is not in the table (it would work locally and 404 on AWS) or a route without a handler stops the
- * function at its first request, and every test that imports it.
- */
-export function routesFromTable<R extends { method: string; pattern: string }>(handlers: readonly R[], table: readonly RouteEntry[] = ROUTE_TABLE): R[] {
-  const byKey = new Map(handlers.map((handler) => [routeKey({ method: handler.method, path: handler.pattern }), handler]));
-  const listed = new Set(table.map(routeKey));
-  const unlisted = [...byKey.keys()].filter((key) => !listed.has(key));
-  if (unlisted.length > 0) throw new Error(`Routes served but not in ROUTE_TABLE (shared/http/routes.ts), so never deployed: ${unlisted.join(', ')}`);
-  return table.map((entry) => {
-    const handler = byKey.get(routeKey(entry));
-    if (!handler) throw new Error(`ROUTE_TABLE lists ${routeKey(entry)} but nothing handles it`);
-    return handler;
-  });
-}

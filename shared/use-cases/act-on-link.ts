@@ -1,4 +1,4 @@
-import { verifyActionToken, type ActionLink } from '../channels/action-links';
+import { verifyActionToken, type ActionLink } from '../signing/action-links';
 import { createHash } from 'node:crypto';
 import { ConflictError, RetryableError } from '../domain/errors';
 import type { Inquiry } from '../domain/inquiry';

@@ -1,4 +1,4 @@
-import { createActionToken, type LinkAction } from '../channels/action-links';
+import { createActionToken, type LinkAction } from '../signing/action-links';
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
 import type { AlertEntry } from '../messages/escalation-alert';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRatingToken, verifyRatingToken, type RatingLink } from '../channels/action-links';
+import { createRatingToken, verifyRatingToken, type RatingLink } from '../signing/action-links';
 import { findInbox } from '../config/inboxes';
 import type { InboxConfig } from '../config/schema';
 import { durationMs, parseDuration } from '../domain/duration';

@@ -2,6 +2,7 @@ import { findInbox } from '../config/inboxes';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import type { Deps } from '../ports/deps';
 import { scheduleFeedback } from './feedback';
+import { getInquiry } from './get-inquiry';
 import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -66,4 +67,10 @@ export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: 
     },
   ]);
   return { inquiry: after, changed: true };
+}
+
+/** Answered from outside (the API): the inquiry named by its id or its reference, as people quote either. */
+export async function recordAnswerTo(deps: Deps, idOrReference: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
+  const found = await getInquiry(deps, idOrReference);
+  return recordAnswer(deps, found.id, answer);
 }

@@ -1,8 +1,11 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RetryableError, UnauthorizedError } from '../domain/errors';
 import type { HttpRequest } from '../http/http';
-import { createSessionToken, createSignInToken, readCookie, SESSION_COOKIE, SESSION_MS, SIGN_IN_LINK_MS, verifySessionToken, verifySignInToken, type SignedClaims } from '../http/session';
-import { safeEqual } from '../channels/signatures/compare';
+import { readCookie, SESSION_COOKIE } from '../http/cookies';
+import { createSessionToken, createSignInToken, SESSION_MS, SIGN_IN_LINK_MS, verifySessionToken, verifySignInToken, type SignedClaims } from '../signing/sessions';
+import { hasBearer } from '../signing/bearer';
+import { safeEqual } from '../signing/compare';
+import { mac } from '../signing/tokens';
 import { newMessageId } from '../messages/addresses';
 import { renderSignInLink } from '../messages/sign-in-link';
 import type { Deps } from '../ports/deps';
@@ -28,7 +31,7 @@ const hashOf = (text: string) => createHash('sha256').update(text).digest('hex')
 const versionCounter = (who: string) => `session-version#${hashOf(who)}`;
 const endedClaim = (sessionId: string) => `session-ended#${sessionId}`;
 /** Binds sessions to the API token in force: rotating it changes the print, which ends every session. */
-const tokenPrint = (key: string, apiToken: string | undefined) => createHmac('sha256', key).update(`inquiry-watchdog/api-token-print/v1\n${apiToken ?? ''}`).digest('base64url').slice(0, 22);
+const tokenPrint = (key: string, apiToken: string | undefined) => mac(key, 'inquiry-watchdog/api-token-print/v1', apiToken ?? '').slice(0, 22);
 
 /**
  * Mails a magic link when the address may sign in. The answer is the same either way, in words and in time (both
@@ -122,9 +125,7 @@ export async function currentViewer(deps: Deps, request: HttpRequest): Promise<V
   if (deps.openStatusPage) return viewerFor(deps.config, 'local');
   const session = await liveSession(deps, request);
   if (session) return viewerFor(deps.config, session.who);
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-  const apiToken = await deps.secrets.get('api-token');
-  if (bearer && apiToken && safeEqual(bearer, apiToken)) return viewerFor(deps.config, 'api-token');
+  if (hasBearer(request.headers, await deps.secrets.get('api-token'))) return viewerFor(deps.config, 'api-token');
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { GRANTS_USED_BY_LAMBDA } from '../../infra/constructs/watchdog-function'
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
 import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
 import { parameterName } from '../../shared/adapters/ssm/parameter-paths';
-import { createActionToken } from '../../shared/channels/action-links';
+import { createActionToken } from '../../shared/signing/action-links';
 import { signStandardWebhook } from '../../shared/channels/signatures/standard-webhooks';
 import type { InquiryStore } from '../../shared/ports/inquiry-store';
 import type { SecretName } from '../../shared/ports/secrets';

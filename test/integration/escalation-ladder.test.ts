@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
-import { createActionToken } from '../../shared/channels/action-links';
+import { createActionToken } from '../../shared/signing/action-links';
 import { RetryableError } from '../../shared/domain/errors';
 import type { Deps } from '../../shared/ports/deps';
 import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
-import { createActionToken, verifyActionToken } from '../../shared/channels/action-links';
+import { createActionToken, verifyActionToken } from '../../shared/signing/action-links';
 import { classifyMail, verdictsFromHeaders } from '../../shared/channels/email/classify';
 import { parseMail, UnparseableMailError } from '../../shared/channels/email/parse';
 import { parseFormBody } from '../../shared/channels/forms';

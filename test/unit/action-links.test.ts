@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActionToken, LinkExpiredError, verifyActionToken } from '../../shared/channels/action-links';
+import { createActionToken, LinkExpiredError, verifyActionToken } from '../../shared/signing/action-links';
 import { UnauthorizedError } from '../../shared/domain/errors';
 
 const key = 'k'.repeat(32);

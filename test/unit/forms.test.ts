@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkFormStamp, createFormStamp } from '../../shared/channels/form-stamp';
+import { checkFormStamp, createFormStamp } from '../../shared/signing/form-stamp';
 import { FORM_BODY_LIMIT, parseFormBody } from '../../shared/channels/forms';
 import { ValidationError } from '../../shared/domain/errors';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, type HttpRequest } from '../../shared/http/http';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../shared/http/errors';
+import type { HttpRequest } from '../../shared/http/http';
 
 const request = (body: Buffer | string, contentType?: string): HttpRequest => ({
   method: 'POST',

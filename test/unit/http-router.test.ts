@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHandler, routes } from '../../functions/http-api';
-import { LOCAL_ONLY_PREFIX, LOCAL_ONLY_ROUTES, ROUTE_TABLE, routeKey, routesFromTable } from '../../shared/http/routes';
+import { LOCAL_ONLY_PREFIX, LOCAL_ONLY_ROUTES, ROUTE_TABLE, routeKey } from '../../shared/http/routes';
+import { routesFromTable } from '../../shared/http/router';
 import type { Deps } from '../../shared/ports/deps';
 import { silentLogger } from '../../shared/ports/logger';
 import { apiEvent } from '../support/api-event';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signTally, signTypeform, verifyTally, verifyTypeform } from '../../shared/channels/signatures/body-hmac';
-import { safeEqual, splitSecrets } from '../../shared/channels/signatures/compare';
+import { safeEqual, splitSecrets } from '../../shared/signing/compare';
 import { signStandardWebhook, verifyStandardWebhook } from '../../shared/channels/signatures/standard-webhooks';
 import { UnauthorizedError } from '../../shared/domain/errors';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createActionToken, createRatingToken, verifyActionToken, verifyRatingToken } from '../../shared/channels/action-links';
+import { createActionToken, createRatingToken, verifyActionToken, verifyRatingToken } from '../../shared/signing/action-links';
 import { parseConfig } from '../../shared/config/load';
 import { UnauthorizedError } from '../../shared/domain/errors';
-import { createSessionToken, createSignInToken, readCookie, verifySessionToken, verifySignInToken } from '../../shared/http/session';
+import { readCookie } from '../../shared/http/cookies';
+import { createSessionToken, createSignInToken, verifySessionToken, verifySignInToken } from '../../shared/signing/sessions';
 import { csvCell, exportPeriod } from '../../shared/reports/csv';
 
 const KEY = 'unit-signing-key';

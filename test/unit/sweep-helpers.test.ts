@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyActionToken } from '../../shared/channels/action-links';
+import { verifyActionToken } from '../../shared/signing/action-links';
 import { createCalendar } from '../../shared/domain/calendar';
 import { choosePolicy, policyOf, replyDeadline } from '../../shared/domain/policy';
 import { alertEntries, groupAlertDuties, type AlertDuty } from '../../shared/use-cases/alert-groups';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseWebhook, WEBHOOK_BODY_LIMIT } from '../../shared/channels/webhook';
 import { ValidationError } from '../../shared/domain/errors';
-import { PayloadTooLargeError, type HttpRequest } from '../../shared/http/http';
+import { PayloadTooLargeError } from '../../shared/http/errors';
+import type { HttpRequest } from '../../shared/http/http';
 
 const request = (body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }): HttpRequest => ({
   method: 'POST',

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { UnauthorizedError } from '../../domain/errors';
-import { safeEqual } from './compare';
+import { safeEqual } from '../../signing/compare';
 
 /**
  * Form providers sign the raw body only (no timestamp; replays are handled by their event ids):

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { UnauthorizedError } from '../../domain/errors';
-import { safeEqual } from './compare';
+import { safeEqual } from '../../signing/compare';
 
 /**
  * Standard Webhooks (https://www.standardwebhooks.com): `webhook-id`, `webhook-timestamp` (unix seconds) and

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { InquiryInput } from '../use-cases/receive-inquiry';
+import type { InquiryInput } from './receive-inquiry';
 
 /**
  * The same submission twice within this window is one inquiry, whatever its delivery id says: a double-clicked

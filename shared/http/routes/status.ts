@@ -1,19 +1,22 @@
-import { findInbox } from '../config/inboxes';
-import { summarize } from '../messages/names';
-import type { Deps } from '../ports/deps';
-import { csvCell, exportPeriod, toCsv } from '../reports/csv';
-import { previewRating, recordRating } from '../use-cases/feedback';
-import { getInquiry } from '../use-cases/get-inquiry';
-import { UnauthorizedError, ValidationError } from '../domain/errors';
-import { releaseHeldAcknowledgement } from '../use-cases/acknowledge-inquiry';
-import { recordAnswer } from '../use-cases/record-answer';
-import { checkSignInLink, completeSignIn, currentViewer, requestSignInLink, signInWithApiToken, signOut } from '../use-cases/sign-in';
-import { snoozeInquiry } from '../use-cases/snooze-inquiry';
-import { requireInbox, visibleInboxes, type Viewer } from '../use-cases/viewer-scope';
-import { loadStatus } from '../use-cases/status-view';
-import { errorResponse, type HttpRequest, type HttpResponse, type Route } from './http';
-import { clearedSessionCookie, sessionCookie } from './session';
-import { bouncePage, inquiryPage, messagePage, redirect, signInPage, statusPage } from './status-pages';
+import { findInbox } from '../../config/inboxes';
+import { summarize } from '../../messages/names';
+import type { Deps } from '../../ports/deps';
+import { csvCell, toCsv } from '../../reports/csv';
+import { previewRating, recordRating } from '../../use-cases/feedback';
+import { getInquiry } from '../../use-cases/get-inquiry';
+import { UnauthorizedError, ValidationError } from '../../domain/errors';
+import { releaseHeldAcknowledgement } from '../../use-cases/acknowledge-inquiry';
+import { exportInquiries } from '../../use-cases/export-inquiries';
+import { recordAnswer } from '../../use-cases/record-answer';
+import { checkSignInLink, completeSignIn, currentViewer, requestSignInLink, signInWithApiToken, signOut } from '../../use-cases/sign-in';
+import { snoozeInquiry } from '../../use-cases/snooze-inquiry';
+import { requireInbox, type Viewer } from '../../use-cases/viewer-scope';
+import { loadStatus } from '../../use-cases/status-view';
+import type { HttpFailure } from '../errors';
+import type { HttpRequest, HttpResponse } from '../http';
+import type { Route } from '../router';
+import { clearedSessionCookie, sessionCookie } from '../cookies';
+import { bouncePage, inquiryPage, messagePage, redirect, signInPage, statusPage } from '../status-pages';
 
 /**
  * Signed out, or so it seems: a SameSite=Strict cookie is not sent when the page is opened from a link in a mail
@@ -25,18 +28,11 @@ function signInOrBounce(request: HttpRequest): HttpResponse {
   return bouncePage(`${request.path}?signin=1`);
 }
 
-/** Pages are for people: an error becomes a page saying what to do, never JSON (and tokens stay out of logs). */
-function asPage(handle: Route<Deps>['handle']): Route<Deps>['handle'] {
-  return async (request, params, deps) => {
-    try {
-      return await handle(request, params, deps);
-    } catch (error) {
-      const response = errorResponse(error, deps.log, { method: request.method, path: request.path.replace(/\/[^/]{40,}$/, '/…') });
-      const message = (JSON.parse(response.body ?? '{}') as { error?: string }).error ?? 'Something went wrong.';
-      return messagePage(response.statusCode, response.statusCode >= 500 ? 'Please try again' : 'That did not work', [message]);
-    }
-  };
-}
+/** Pages are for people: a failure becomes a page saying what to do, never JSON. */
+const pageFailure = ({ statusCode, message }: HttpFailure) => messagePage(statusCode, statusCode >= 500 ? 'Please try again' : 'That did not work', [message]);
+
+type PageRoute = Pick<Route<Deps>, 'handle' | 'renderFailure'>;
+const asPage = (handle: Route<Deps>['handle']): PageRoute => ({ handle, renderFailure: pageFailure });
 
 function form(request: HttpRequest): URLSearchParams {
   return new URLSearchParams(request.body.toString('utf8'));
@@ -57,7 +53,7 @@ const actor = ({ who }: Viewer) => (who === 'local' ? 'the local status page' : 
 const SNOOZES: Record<string, number> = { '1h': 3_600_000, '4h': 4 * 3_600_000 };
 
 /** A signed-in action on one inquiry: scoped by the viewer, then back to the inquiry page. */
-function inquiryAction(act: (deps: Deps, viewer: Viewer, inquiryId: string, request: HttpRequest) => Promise<unknown>): Route<Deps>['handle'] {
+function inquiryAction(act: (deps: Deps, viewer: Viewer, inquiryId: string, request: HttpRequest) => Promise<unknown>): PageRoute {
   return asPage(async (request, { id }, deps) => {
     const viewer = await currentViewer(deps, request);
     if (!viewer) return signInPage('Sign in first; then use the button again.', 401);
@@ -74,7 +70,7 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'GET',
     pattern: '/',
-    handle: asPage(async (request, _params, deps) => {
+    ...asPage(async (request, _params, deps) => {
       const who = await currentViewer(deps, request);
       if (!who) return signInOrBounce(request);
       const { now, inboxes } = await loadStatus(deps, who);
@@ -84,7 +80,7 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'GET',
     pattern: '/inquiries/{id}',
-    handle: asPage(async (request, { id }, deps) => {
+    ...asPage(async (request, { id }, deps) => {
       const who = await currentViewer(deps, request);
       if (!who) return signInOrBounce(request);
       const inquiry = await visibleInquiry(deps, who, id!);
@@ -94,7 +90,7 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'POST',
     pattern: '/signin',
-    handle: asPage(async (request, _params, deps) => {
+    ...asPage(async (request, _params, deps) => {
       const fields = form(request);
       const token = fields.get('token');
       if (token) return redirect('/', { 'set-cookie': sessionCookie(await signInWithApiToken(deps, token)) });
@@ -107,7 +103,7 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'GET',
     pattern: '/signin/{token}',
-    handle: asPage(async (_request, { token }, deps) => {
+    ...asPage(async (_request, { token }, deps) => {
       const who = await checkSignInLink(deps, token!);
       // Mail scanners open links; only the button (a POST) signs in and uses the link up.
       return messagePage(200, 'Sign in', [`Sign in to the status page as ${who} on this device.`], { confirm: 'Sign in' });
@@ -116,12 +112,12 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'POST',
     pattern: '/signin/{token}',
-    handle: asPage(async (_request, { token }, deps) => redirect('/', { 'set-cookie': sessionCookie(await completeSignIn(deps, token!)) })),
+    ...asPage(async (_request, { token }, deps) => redirect('/', { 'set-cookie': sessionCookie(await completeSignIn(deps, token!)) })),
   },
   {
     method: 'POST',
     pattern: '/signout',
-    handle: asPage(async (request, _params, deps) => {
+    ...asPage(async (request, _params, deps) => {
       await signOut(deps, request, { everywhere: form(request).get('everywhere') === '1' });
       return redirect('/', { 'set-cookie': clearedSessionCookie() });
     }),
@@ -129,17 +125,17 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'POST',
     pattern: '/inquiries/{id}/acknowledge',
-    handle: inquiryAction((deps, viewer, id) => releaseHeldAcknowledgement(deps, id, actor(viewer))),
+    ...inquiryAction((deps, viewer, id) => releaseHeldAcknowledgement(deps, id, actor(viewer))),
   },
   {
     method: 'POST',
     pattern: '/inquiries/{id}/answered',
-    handle: inquiryAction((deps, viewer, id) => recordAnswer(deps, id, { by: actor(viewer), via: 'link' })),
+    ...inquiryAction((deps, viewer, id) => recordAnswer(deps, id, { by: actor(viewer), via: 'link' })),
   },
   {
     method: 'POST',
     pattern: '/inquiries/{id}/snooze',
-    handle: inquiryAction(async (deps, viewer, id, request) => {
+    ...inquiryAction(async (deps, viewer, id, request) => {
       const ms = SNOOZES[form(request).get('for') ?? ''];
       if (!ms) throw new ValidationError('Snooze for 1h or 4h.');
       return snoozeInquiry(deps, id, { ms, by: actor(viewer) });
@@ -151,15 +147,7 @@ export const statusRoutes: Array<Route<Deps>> = [
     handle: async (request, _params, deps) => {
       const viewer = await currentViewer(deps, request);
       if (!viewer) throw new UnauthorizedError('Sign in, or send the API token as a bearer');
-      const now = deps.clock.now();
-      if (request.query.inbox) requireInbox(viewer, request.query.inbox);
-      const inboxes = request.query.inbox ? [findInbox(deps.config, request.query.inbox)] : visibleInboxes(deps.config, viewer);
-      const rows = [];
-      for (const inbox of inboxes) {
-        const { from, to } = exportPeriod(request.query, inbox, now);
-        rows.push(...(await deps.store.listReceived(inbox.id, from, to)));
-      }
-      rows.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+      const { rows, now } = await exportInquiries(deps, viewer, request.query);
       const name = `inquiries-${request.query.from ?? 'last-30-days'}${request.query.to ? `-to-${request.query.to}` : ''}.csv`.replace(/[^\w.-]/g, '_');
       return {
         statusCode: 200,
@@ -171,7 +159,7 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'GET',
     pattern: '/r/{token}',
-    handle: asPage(async (_request, { token }, deps) => {
+    ...asPage(async (_request, { token }, deps) => {
       const { link, inquiry } = await previewRating(deps, token!);
       const topic = inquiry.subject?.trim() || summarize(inquiry.message) || 'your inquiry';
       return messagePage(200, 'Did we solve it?', [`About “${topic}” (${inquiry.reference}).`, `Your answer: ${RATING_WORDS[link.rating]}.`], { confirm: 'Send my answer' });
@@ -180,7 +168,7 @@ export const statusRoutes: Array<Route<Deps>> = [
   {
     method: 'POST',
     pattern: '/r/{token}',
-    handle: asPage(async (_request, { token }, deps) => {
+    ...asPage(async (_request, { token }, deps) => {
       const { link, inquiry } = await recordRating(deps, token!);
       const inbox = findInbox(deps.config, inquiry.inboxId);
       return messagePage(200, 'Thank you', [

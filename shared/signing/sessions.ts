@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { openToken, sealToken } from '../channels/action-links';
+import { expiresIn, hasExpired, openTokenOrUndefined, sealToken } from './tokens';
 
 /**
  * Signed tokens of the status page's sign-in: the emailed magic link (15 minutes, single use: its nonce is claimed
@@ -9,7 +9,6 @@ import { openToken, sealToken } from '../channels/action-links';
 const PURPOSES = { signIn: 'inquiry-watchdog/sign-in-link/v1', session: 'inquiry-watchdog/session/v1' } as const;
 export const SIGN_IN_LINK_MS = 15 * 60_000;
 export const SESSION_MS = 30 * 86_400_000;
-export const SESSION_COOKIE = 'wd_session';
 
 /**
  * Session claims beyond who and when: `n` the session's own id (sign-out ends exactly this one on the server), `v`
@@ -21,32 +20,12 @@ export type SignedClaims = z.infer<typeof PayloadSchema>;
 
 /** The claims of a valid, unexpired token of this purpose; undefined for anything else. */
 function verify(key: string, purpose: string, token: string, now: Date): SignedClaims | undefined {
-  try {
-    const claims = openToken(key, purpose, token, PayloadSchema);
-    return claims.exp * 1000 > now.getTime() ? claims : undefined;
-  } catch {
-    return undefined;
-  }
+  const claims = openTokenOrUndefined(key, purpose, token, PayloadSchema);
+  return claims && !hasExpired(claims.exp, now) ? claims : undefined;
 }
 
-const expiry = (now: Date, ms: number) => Math.floor((now.getTime() + ms) / 1000);
-
-export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => sealToken(key, PURPOSES.signIn, { who, n: nonce, exp: expiry(now, SIGN_IN_LINK_MS) });
+export const createSignInToken = (key: string, who: string, nonce: string, now: Date) => sealToken(key, PURPOSES.signIn, { who, n: nonce, exp: expiresIn(now, SIGN_IN_LINK_MS) });
 export const verifySignInToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.signIn, token, now);
 export const createSessionToken = (key: string, session: { who: string; id: string; version: number; tokenPrint: string }, now: Date) =>
-  sealToken(key, PURPOSES.session, { who: session.who, n: session.id, v: session.version, t: session.tokenPrint, exp: expiry(now, SESSION_MS) });
+  sealToken(key, PURPOSES.session, { who: session.who, n: session.id, v: session.version, t: session.tokenPrint, exp: expiresIn(now, SESSION_MS) });
 export const verifySessionToken = (key: string, token: string, now: Date) => verify(key, PURPOSES.session, token, now);
-
-/** HttpOnly (no script reads it), Secure, SameSite=Strict (never sent on a cross-site request). */
-export function sessionCookie(token: string): string {
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${SESSION_MS / 1000}`;
-}
-export const clearedSessionCookie = () => `${SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0`;
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}

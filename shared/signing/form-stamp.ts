@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { safeEqual } from './signatures/compare';
+import { randomBytes } from 'node:crypto';
+import { safeEqual } from './compare';
+import { mac } from './tokens';
 
 /**
  * The signed render stamp of a form: `<unix seconds>.<nonce>.<HMAC>` under the signing key, bound to one inbox.
@@ -10,7 +11,7 @@ export const STAMP_FIELD = '_stamp';
 /** Older stamps count as absent: a harvested stamp is not good forever. */
 export const STAMP_MAX_AGE_SECONDS = 24 * 3600;
 
-const sign = (key: string, inboxId: string, payload: string) => createHmac('sha256', key).update(`${PURPOSE}\n${inboxId}\n${payload}`).digest('base64url');
+const sign = (key: string, inboxId: string, payload: string) => mac(key, PURPOSE, inboxId, payload);
 
 export function createFormStamp(key: string, inboxId: string, now: Date): string {
   const payload = `${Math.floor(now.getTime() / 1000)}.${randomBytes(9).toString('base64url')}`;

@@ -1,8 +1,5 @@
-import { RetryableError } from '../domain/errors';
-import { ForbiddenError } from '../http/http';
+import { ForbiddenError, RetryableError } from '../../domain/errors';
 
-/** The form field Cloudflare's Turnstile widget adds to the form it sits in. */
-export const TURNSTILE_FIELD = 'cf-turnstile-response';
 const TIMEOUT_MS = 5_000;
 
 /** A refusal addressed to the visitor ("complete the check again"): a form's error page shows it as it is. */
