@@ -1,10 +1,15 @@
-import type { Channel, Priority } from '../config/schema';
-
 /**
  * An inquiry and its life: received → acknowledged (or suppressed) → escalated step by step → answered.
  * Transitions are pure functions returning a new Inquiry; the store saves them with an optimistic version check,
  * so whichever process wins a transition is the only one that acts on it (sends the mail, publishes the event).
  */
+
+/** The doors an inquiry comes through. */
+export const CHANNELS = ['email', 'form', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 export type InquiryStatus = 'open' | 'answered';
 

@@ -1,4 +1,17 @@
-import type { Channel, InboxConfig, Priority } from '../config/schema';
+import type { Channel, Priority } from './inquiry';
+
+/** A rule giving some inquiries another reply time or priority (the config file's `policies` entries). */
+export interface Policy {
+  when: { text?: string; channel?: Channel | Channel[]; from?: string[] };
+  replyWithin?: string;
+  priority?: Priority;
+}
+
+/** What choosing a policy needs of an inbox: its rules, first match wins, and its own reply time. */
+export interface PolicySet {
+  replyWithin: string;
+  policies: readonly Policy[];
+}
 
 export interface PolicyInput {
   channel: Channel;
@@ -18,7 +31,7 @@ export function addressMatches(email: string, entries: readonly string[]): boole
 }
 
 /** The reply time and priority for an inquiry: the first matching policy wins, else the inbox's defaults. */
-export function choosePolicy(inbox: InboxConfig, input: PolicyInput): { replyWithin: string; priority: Priority; policyIndex?: number } {
+export function choosePolicy(inbox: PolicySet, input: PolicyInput): { replyWithin: string; priority: Priority; policyIndex?: number } {
   const index = inbox.policies.findIndex(({ when }) => {
     if (when.channel !== undefined && ![when.channel].flat().includes(input.channel)) return false;
     if (when.from !== undefined && !addressMatches(input.email, when.from)) return false;

@@ -1,9 +1,9 @@
 import { calendarOf } from '../config/inboxes';
-import { CHANNELS, type Channel, type WatchdogConfig } from '../config/schema';
+import type { WatchdogConfig } from '../config/schema';
 import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { ValidationError } from '../domain/errors';
-import type { Inquiry } from '../domain/inquiry';
+import { CHANNELS, type Channel, type Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { renderAcknowledgement } from './acknowledgement';
 import { addressOf } from './addresses';

@@ -1,9 +1,9 @@
 import { calendarOf } from '../config/inboxes';
-import type { AckTemplates, Channel, InboxConfig } from '../config/schema';
+import type { AckTemplates, InboxConfig } from '../config/schema';
 import { clockTime, closureWords, deadlinePhrase, formatBusinessTime, momentPhrase, zoneName, type ClockStyle } from './time-phrases';
 import { closureAt } from '../domain/closure';
 import { describeWeeklyHours } from '../domain/business-hours';
-import type { Inquiry } from '../domain/inquiry';
+import type { Channel, Inquiry } from '../domain/inquiry';
 import { headerSafe } from './header-hygiene';
 import { customerTopic, echoed, withoutLinks } from './echo';
 import { greetingFor, personName } from './names';
