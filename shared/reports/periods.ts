@@ -44,9 +44,6 @@ export function weekdayOf(at: Date | string, zone: string): Weekday {
   return WEEKDAYS[local(when, zone).weekday - 1]!;
 }
 
-/** The local date of an instant, yyyy-MM-dd. */
-export const localDate = (at: Date, zone: string) => local(at, zone).toISODate()!;
-
 /** The instant of a local "HH:MM" on the local day containing `at` (a time skipped by DST moves forward). */
 export function localTimeOn(at: Date, zone: string, hhmm: string): Date {
   const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
