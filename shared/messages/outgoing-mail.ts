@@ -34,6 +34,14 @@ const KINDS = {
 export type MailKind = keyof typeof KINDS;
 export const MAIL_KINDS = Object.keys(KINDS) as MailKind[];
 
+/**
+ * The start of a Message-ID `buildMail` writes (`kind.about.unique@domain`, brackets off), of any kind — and of `holding` and
+ * `system`, which earlier versions wrote — so our own mail is recognised when it comes back without its marker.
+ * The caller checks the domain is one we send from.
+ */
+const ID_PREFIXES = [...new Set([...Object.values(KINDS).map((kind) => kind.id), 'holding', 'system'])];
+export const OWN_MESSAGE_ID = new RegExp(`^(${ID_PREFIXES.join('|')})\\.[a-z0-9-]+\\.`, 'i');
+
 /** The hygiene headers of one kind of mail: RFC 3834's Auto-Submitted, Exchange's auto-reply suppression, our marker. */
 export function hygieneHeaders(kind: MailKind): Record<string, string> {
   return {

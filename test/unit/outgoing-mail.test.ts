@@ -6,7 +6,7 @@ import { composeMime } from '../../shared/adapters/ses/mailer';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
 import { parseConfig } from '../../shared/config/load';
 import { mailManagers } from '../../shared/messages/manager-notice';
-import { buildMail, htmlFromText, MAIL_KINDS } from '../../shared/messages/outgoing-mail';
+import { buildMail, htmlFromText, MAIL_KINDS, OWN_MESSAGE_ID } from '../../shared/messages/outgoing-mail';
 import type { Deps } from '../../shared/ports/deps';
 import { silentLogger } from '../../shared/ports/logger';
 import type { OutgoingMail } from '../../shared/ports/mailer';
@@ -104,6 +104,7 @@ describe('every mail the watchdog sends', () => {
       // Our own id on the sending domain, so a reply to any of them threads back and our own mail is recognised.
       expect(headers.get('message-id'), context).toMatch(/^<[a-z]+\.[^@\s]+\.[0-9a-f]{8}@acme\.test>$/);
       expect(headers.get('message-id'), context).toBe(mail.messageId);
+      expect(mail.messageId.slice(1, -1), context).toMatch(OWN_MESSAGE_ID);
     }
   });
 

@@ -1,7 +1,7 @@
 import type { InboxConfig, WatchdogConfig } from '../../config/schema';
 import { addressMatches } from '../../domain/policy';
 import { addressOf, domainOf } from '../../messages/addresses';
-import { LOOP_HEADER } from '../../messages/outgoing-mail';
+import { LOOP_HEADER, OWN_MESSAGE_ID } from '../../messages/outgoing-mail';
 import { formNotificationOf, isPlatformAddress, type FormNotification } from './form-notifications';
 import { header, type MailAddress, type ParsedMail } from './parse';
 import { autoReplyReason, bounceReason, bulkReason, isNoReply, weakRobotReason } from './robots';
@@ -79,8 +79,6 @@ export function verdictsFromHeaders(mail: Pick<ParsedMail, 'headers'>): Verdicts
   }
   return verdicts;
 }
-
-const OWN_MESSAGE_ID = /^(ack|alert|update|holding|digest|system|notice)\.[0-9a-f-]{36}\./i;
 
 function gmailForwardingConfirmation(mail: ParsedMail): boolean {
   return lower(mail.from?.address) === 'forwarding-noreply@google.com' || /gmail forwarding confirmation/i.test(mail.subject);
