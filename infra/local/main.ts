@@ -23,6 +23,7 @@ import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
 import { resolverFromFile } from './mail-authentication';
 import { weakSecretProblems } from '../../shared/use-cases/webhook-secrets';
+import { PROVIDERS } from '../../shared/channels/providers';
 import { splitSecrets } from '../../shared/signing/compare';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
       `  config            ${resolve(options.config)} (${config.inboxes.length} inbox${config.inboxes.length === 1 ? '' : 'es'})`,
       `  HTTP              ${http.url}   (GET /health)`,
       `  status page       ${http.url}/   (${deps.openStatusPage ? 'open locally, no sign-in' : 'sign-in required'})`,
-      ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name}; also /typeform, /tally)`),
+      ...config.inboxes.map((inbox) => `  webhook           POST ${http.url}/webhooks/${inbox.id}   (${inbox.name}; also ${PROVIDER_NAMES.map((name) => `/${name}`).join(', ')})`),
       ...signing,
       ...config.inboxes.map((inbox) => `  form              POST ${http.url}/forms/${inbox.id}   (origins: ${inbox.forms?.allowedOrigins.length ? inbox.forms.allowedOrigins.join(', ') : 'any, no CORS'})`),
       `  demo form         ${demo.url}/   (a separate origin posting to /forms/${config.inboxes[0]!.id})`,
@@ -208,6 +209,9 @@ async function main(): Promise<void> {
   }
 }
 
+/** The form providers with a webhook door of their own, `/webhooks/<inbox>/<provider>`. */
+const PROVIDER_NAMES = Object.keys(PROVIDERS);
+
 /**
  * The banner says which webhook doors check signatures: locally an inbox without a secret accepts unsigned
  * deliveries (on AWS it refuses them), which must never come as a surprise.
@@ -217,8 +221,7 @@ async function webhookSigningLines(config: WatchdogConfig, secrets: SecretSource
   for (const inbox of config.inboxes) {
     const doors: Array<[string, SecretName]> = [
       ['', `webhook-secret/${inbox.id}`],
-      ['/typeform', `webhook-secret/${inbox.id}/typeform`],
-      ['/tally', `webhook-secret/${inbox.id}/tally`],
+      ...PROVIDER_NAMES.map((name): [string, SecretName] => [`/${name}`, `webhook-secret/${inbox.id}/${name}`]),
     ];
     const unsigned: string[] = [];
     const signed: string[] = [];

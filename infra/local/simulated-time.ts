@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { WEEKDAYS, type Weekday } from '../../shared/domain/business-hours';
 import { durationMs, parseDuration } from '../../shared/domain/duration';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import type { InquiryStore } from '../../shared/ports/inquiry-store';
@@ -12,7 +13,7 @@ import type { InquiryStore } from '../../shared/ports/inquiry-store';
  * In a query string `+` arrives as a space (form encoding) unless written `%2B`: both are read as a plus.
  * Returns undefined for anything else.
  */
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const LOCAL_TIME = new RegExp(`^(today|tomorrow|${WEEKDAYS.join('|')})[-@]([01]?\\d|2[0-3]):([0-5]\\d)$`);
 
 export function parseSimulatedTime(value: string, now: Date, zone: string): Date | undefined {
   const plus = /^(.*?)[+ ](\d+(?:\.\d+)?[smhd])$/i.exec(value);
@@ -22,13 +23,13 @@ export function parseSimulatedTime(value: string, now: Date, zone: string): Date
     return duration && base ? new Date(base.getTime() + durationMs(duration)) : undefined;
   }
   const text = value.trim().toLowerCase();
-  const local = /^(today|tomorrow|mon|tue|wed|thu|fri|sat|sun)[-@]([01]?\d|2[0-3]):([0-5]\d)$/.exec(text);
+  const local = LOCAL_TIME.exec(text);
   if (local) {
     const today = DateTime.fromJSDate(now, { zone }).startOf('day');
     let day = today;
     if (local[1] === 'tomorrow') day = today.plus({ days: 1 });
     else if (local[1] !== 'today') {
-      const wanted = WEEKDAYS.indexOf(local[1]!) + 1;
+      const wanted = WEEKDAYS.indexOf(local[1] as Weekday) + 1;
       const ahead = (wanted - today.weekday + 7) % 7 || 7;
       day = today.plus({ days: ahead });
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors';
+import { ackTemplateProblems, type AckTemplateKind } from '../messages/acknowledgement';
 import { WatchdogConfigSchema, type WatchdogConfig } from './schema';
 
 /** `inboxes[0].hours.mon` from zod's path array. */
@@ -23,10 +24,35 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
 
+const TEMPLATE_KINDS: AckTemplateKind[] = ['subject', 'text', 'html'];
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The acknowledgement templates' own problems (syntax, unknown placeholders, unescaped HTML), path by path. Read
+ * from the value as given, so they are reported together with the schema's issues rather than after them; a
+ * template that is not a string is the schema's issue alone.
+ */
+function templateProblems(value: unknown): string[] {
+  if (!isRecord(value) || !Array.isArray(value.inboxes)) return [];
+  return value.inboxes.flatMap((inbox: unknown, i) => {
+    const acknowledgement = isRecord(inbox) ? inbox.acknowledgement : undefined;
+    if (!isRecord(acknowledgement)) return [];
+    const channels = isRecord(acknowledgement.channels) ? acknowledgement.channels : {};
+    const levels: Array<[string, unknown]> = [['', acknowledgement], ...Object.entries(channels).map(([channel, level]): [string, unknown] => [`channels.${channel}.`, level])];
+    return levels.flatMap(([prefix, level]) =>
+      TEMPLATE_KINDS.flatMap((kind) => {
+        const source = isRecord(level) ? level[kind] : undefined;
+        return typeof source === 'string' ? ackTemplateProblems(source, kind).map((problem) => `inboxes[${i}].acknowledgement.${prefix}${kind}: ${problem}`) : [];
+      }),
+    );
+  });
+}
+
 /** Validates an already-parsed config value; throws ConfigError naming each path and problem. */
 export function parseConfig(value: unknown, source = 'configuration'): WatchdogConfig {
   const result = WatchdogConfigSchema.safeParse(value, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
+  const problems = [...(result.success ? [] : result.error.issues.map(describeIssue)), ...templateProblems(value)];
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
 

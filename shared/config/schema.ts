@@ -1,8 +1,8 @@
 import { IANAZone, DateTime } from 'luxon';
 import * as z from 'zod';
-import { parseWeeklyHours } from '../domain/business-hours';
+import { parseWeeklyHours, WEEKDAYS } from '../domain/business-hours';
 import { parseDuration } from '../domain/duration';
-import { ackTemplateProblems, type AckTemplateKind } from '../messages/acknowledgement';
+import { CHANNELS, PRIORITIES } from '../domain/inquiry';
 
 /**
  * The user's configuration file (DESIGN.md §2). Field names are a contract with users: extend, never rename.
@@ -62,8 +62,6 @@ export const EscalationStepSchema = z.strictObject({
   repeatEvery: DurationSchema.optional(),
 });
 
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export const CHANNELS = ['email', 'form', 'webhook'] as const;
 
 export const PolicySchema = z.strictObject({
   when: z.strictObject({
@@ -88,20 +86,16 @@ export const PolicySchema = z.strictObject({
   priority: z.enum(PRIORITIES).optional(),
 });
 
-/** A Handlebars template of the acknowledgement, checked at load: it must parse and use only known placeholders. */
-const ackTemplate = (kind: AckTemplateKind, description: string) =>
-  z
-    .string()
-    .superRefine((source, ctx) => {
-      for (const message of ackTemplateProblems(source, kind)) ctx.addIssue({ code: 'custom', message });
-    })
-    .optional()
-    .describe(description);
+/**
+ * A Handlebars template of the acknowledgement. Loading the config (load.ts) checks that it parses and uses only
+ * known placeholders: the checks render templates, which is the messages' business, not the schema's.
+ */
+const ackTemplate = (description: string) => z.string().optional().describe(description);
 
 export const AckTemplatesSchema = z.strictObject({
-  subject: ackTemplate('subject', 'Subject template, e.g. "Thanks, {{firstName}}: {{topic}} [{{reference}}]". Line breaks are removed.'),
-  text: ackTemplate('text', 'Plain-text body template (placeholders: docs/acknowledgements.md). Without an html template, the HTML part is this text, escaped.'),
-  html: ackTemplate('html', 'HTML body template; every {{placeholder}} is HTML-escaped, and {{{…}}} is refused.'),
+  subject: ackTemplate('Subject template, e.g. "Thanks, {{firstName}}: {{topic}} [{{reference}}]". Line breaks are removed.'),
+  text: ackTemplate('Plain-text body template (placeholders: docs/acknowledgements.md). Without an html template, the HTML part is this text, escaped.'),
+  html: ackTemplate('HTML body template; every {{placeholder}} is HTML-escaped, and {{{…}}} is refused.'),
 });
 
 /** A cap on acknowledgements to one address: `count` per wall-clock window `per`. */
@@ -147,8 +141,6 @@ export const DEFAULT_ESCALATION: Array<z.infer<typeof EscalationStepSchema>> = [
   { after: '75%', notify: 'team' },
   { after: '100%', notify: 'managers' },
 ];
-
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** Daily digest and weekly report to the managers (on by default: a manager should see the week without asking). */
 export const ReportsSchema = z.strictObject({
@@ -294,9 +286,4 @@ export type WatchdogConfig = z.infer<typeof WatchdogConfigSchema>;
 export type InboxConfig = z.infer<typeof InboxSchema>;
 export type MailboxConnection = z.infer<typeof MailboxConnectionSchema>;
 export type EscalationStepConfig = z.infer<typeof EscalationStepSchema>;
-export type PolicyConfig = z.infer<typeof PolicySchema>;
 export type AckTemplates = z.infer<typeof AckTemplatesSchema>;
-export type Weekday = (typeof WEEKDAYS)[number];
-export { WEEKDAYS };
-export type Priority = (typeof PRIORITIES)[number];
-export type Channel = (typeof CHANNELS)[number];

@@ -9,7 +9,8 @@ export type WeeklyHours = Record<1 | 2 | 3 | 4 | 5 | 6 | 7, Array<{ start: numbe
 
 export type HoursSpec = '24/7' | Record<string, string>;
 
-export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 const INTERVAL = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
 
 export interface HoursProblem {
@@ -28,8 +29,8 @@ export function parseDayKey(key: string): number[] | undefined {
   for (const part of key.toLowerCase().split(',').map((p) => p.trim())) {
     const [from, to, extra] = part.split('-').map((p) => p.trim());
     if (extra !== undefined) return undefined;
-    const start = DAY_NAMES.indexOf(from as (typeof DAY_NAMES)[number]);
-    const end = to === undefined ? start : DAY_NAMES.indexOf(to as (typeof DAY_NAMES)[number]);
+    const start = WEEKDAYS.indexOf(from as Weekday);
+    const end = to === undefined ? start : WEEKDAYS.indexOf(to as Weekday);
     if (start < 0 || end < 0) return undefined;
     // A range may wrap over the weekend: "fri-mon".
     for (let i = start; ; i = (i + 1) % 7) {
@@ -83,7 +84,7 @@ export function parseWeeklyHours(spec: HoursSpec): { hours: WeeklyHours; problem
     for (const day of days) {
       const earlier = seen.get(day);
       if (earlier !== undefined) {
-        problems.push({ key, message: `${DAY_NAMES[day - 1]} is already given by "${earlier}"` });
+        problems.push({ key, message: `${WEEKDAYS[day - 1]} is already given by "${earlier}"` });
         continue;
       }
       seen.set(day, key);
@@ -103,7 +104,7 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
  * since midnight), for messages that use a 12-hour clock.
  */
 export function describeWeeklyHours(hours: WeeklyHours, fmt: (minute: number) => string = hhmm): string {
-  const label = (day: number) => DAY_NAMES[day - 1]!.charAt(0).toUpperCase() + DAY_NAMES[day - 1]!.slice(1);
+  const label = (day: number) => WEEKDAYS[day - 1]!.charAt(0).toUpperCase() + WEEKDAYS[day - 1]!.slice(1);
   const text = (day: number, f = fmt) => hours[day as keyof WeeklyHours].map((i) => `${f(i.start)}–${f(i.end)}`).join(', ');
   if ([1, 2, 3, 4, 5, 6, 7].every((d) => text(d, hhmm) === '00:00–24:00')) return 'around the clock, every day';
   const groups: Array<{ from: number; to: number; text: string }> = [];

@@ -1,15 +1,23 @@
-import type { EscalationStepConfig } from '../config/schema';
 import { addBusinessTime, businessTimeBetween, deadlineFor, type BusinessCalendar } from './calendar';
 import { parseDuration } from './duration';
 import type { Inquiry } from './inquiry';
 import { replyDeadline, type ChosenPolicy } from './policy';
+
+/** One rung of the ladder (the config file's `escalation` entries have this shape). */
+export interface EscalationStep {
+  /** A share of the reply time (`"75%"`) or business time past the deadline (`"+2h"`). */
+  after: string;
+  notify: 'team' | 'managers' | string[];
+  updateCustomer?: boolean;
+  repeatEvery?: string;
+}
 
 /**
  * When each ladder step fires. `"75%"` is a share of the inquiry's own reply time measured in business time from
  * its arrival (so a 1h urgent inquiry warns after 45 business minutes); `"+2h"` is business time past the
  * deadline; `repeatEvery` repeats a step in business time until the next step takes over or someone answers.
  */
-export function stepTime(calendar: BusinessCalendar, step: EscalationStepConfig, receivedAt: Date, replyBy: Date): Date {
+export function stepTime(calendar: BusinessCalendar, step: EscalationStep, receivedAt: Date, replyBy: Date): Date {
   if (step.after.endsWith('%')) {
     const share = Number(step.after.slice(0, -1)) / 100;
     if (share === 1) return replyBy;
@@ -25,7 +33,7 @@ export interface LadderPosition {
 }
 
 /** Where a new inquiry starts on the ladder. */
-export function firstPosition(calendar: BusinessCalendar, ladder: readonly EscalationStepConfig[], receivedAt: Date, replyBy: Date): LadderPosition {
+export function firstPosition(calendar: BusinessCalendar, ladder: readonly EscalationStep[], receivedAt: Date, replyBy: Date): LadderPosition {
   return ladder.length === 0 ? { nextStep: 0, repeats: 0 } : { nextStep: 0, nextStepAt: stepTime(calendar, ladder[0]!, receivedAt, replyBy), repeats: 0 };
 }
 
@@ -37,7 +45,7 @@ export function firstPosition(calendar: BusinessCalendar, ladder: readonly Escal
  */
 export function stepsToFire(
   calendar: BusinessCalendar,
-  ladder: readonly EscalationStepConfig[],
+  ladder: readonly EscalationStep[],
   position: LadderPosition,
   receivedAt: Date,
   replyBy: Date,
@@ -59,7 +67,7 @@ export function stepsToFire(
 /** The position after `fired` fired at `firedAt` (its scheduled time, so repeats do not drift with sweep delays). */
 export function positionAfter(
   calendar: BusinessCalendar,
-  ladder: readonly EscalationStepConfig[],
+  ladder: readonly EscalationStep[],
   fired: number,
   firedAt: Date,
   repeats: number,
@@ -75,7 +83,7 @@ export function positionAfter(
 }
 
 /** Who a step notifies, resolved against the inbox's team and managers. */
-export function stepRecipients(step: EscalationStepConfig, inbox: { team: string[]; managers: string[] }): string[] {
+export function stepRecipients(step: EscalationStep, inbox: { team: string[]; managers: string[] }): string[] {
   if (step.notify === 'team') return inbox.team.length > 0 ? inbox.team : inbox.managers;
   if (step.notify === 'managers') return inbox.managers;
   return step.notify;
@@ -84,7 +92,7 @@ export function stepRecipients(step: EscalationStepConfig, inbox: { team: string
 /** What the ladder of one inquiry runs on: its inbox's business calendar, steps and people. */
 export interface LadderRules {
   calendar: BusinessCalendar;
-  ladder: readonly EscalationStepConfig[];
+  ladder: readonly EscalationStep[];
   team: string[];
   managers: string[];
 }

@@ -1,11 +1,27 @@
-import type { Channel, Priority } from '../config/schema';
-import type { ChosenPolicy } from './policy';
-
 /**
  * An inquiry and its life: received → acknowledged (or suppressed) → escalated step by step → answered.
  * Transitions are pure functions returning a new Inquiry; the store saves them with an optimistic version check,
  * so whichever process wins a transition is the only one that acts on it (sends the mail, publishes the event).
  */
+
+/** The doors an inquiry comes through. */
+export const CHANNELS = ['email', 'form', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * The policy an inquiry was given when it arrived, kept on it: a reopened inquiry and a holding update count
+ * from it rather than matching the policies again (a config edit since then does not change what it was promised).
+ */
+export interface ChosenPolicy {
+  /** Business time to reply, as configured (`"4h"`). */
+  replyWithin: string;
+  priority: Priority;
+  /** Which of the inbox's `policies` matched; absent: the inbox's own `replyWithin`. */
+  policyIndex?: number;
+}
 
 export type InquiryStatus = 'open' | 'answered';
 

@@ -1,4 +1,5 @@
-import type { FolderRole } from '../ports/mailbox';
+/** Which folder of the business's mailbox: Sent (replies) or INBOX (inquiries, with watchInbox). */
+export type FolderRole = 'sent' | 'inbox';
 
 /** Where the watch of one folder stands: everything up to `lastUid` under `uidValidity` has been recorded. */
 export interface FolderCheckpoint {

@@ -1,6 +1,21 @@
-import type { Channel, InboxConfig, Priority } from '../config/schema';
+import type { Channel, ChosenPolicy, Priority } from './inquiry';
+
+export type { ChosenPolicy };
 import { deadlineFor, type BusinessCalendar } from './calendar';
 import { parseDuration } from './duration';
+
+/** A rule giving some inquiries another reply time or priority (the config file's `policies` entries). */
+export interface Policy {
+  when: { text?: string; channel?: Channel | Channel[]; from?: string[] };
+  replyWithin?: string;
+  priority?: Priority;
+}
+
+/** What choosing a policy needs of an inbox: its rules, first match wins, and its own reply time. */
+export interface PolicySet {
+  replyWithin: string;
+  policies: readonly Policy[];
+}
 
 export interface PolicyInput {
   channel: Channel;
@@ -19,20 +34,8 @@ export function addressMatches(email: string, entries: readonly string[]): boole
   });
 }
 
-/**
- * The policy an inquiry was given when it arrived, kept on it: a reopened inquiry and a holding update count
- * from it rather than matching the policies again (a config edit since then does not change what it was promised).
- */
-export interface ChosenPolicy {
-  /** Business time to reply, as configured (`"4h"`). */
-  replyWithin: string;
-  priority: Priority;
-  /** Which of the inbox's `policies` matched; absent: the inbox's own `replyWithin`. */
-  policyIndex?: number;
-}
-
 /** The reply time and priority for an inquiry: the first matching policy wins, else the inbox's defaults. */
-export function choosePolicy(inbox: InboxConfig, input: PolicyInput): ChosenPolicy {
+export function choosePolicy(inbox: PolicySet, input: PolicyInput): ChosenPolicy {
   const index = inbox.policies.findIndex(({ when }) => {
     if (when.channel !== undefined && ![when.channel].flat().includes(input.channel)) return false;
     if (when.from !== undefined && !addressMatches(input.email, when.from)) return false;
@@ -56,6 +59,6 @@ export function replyDeadline(calendar: BusinessCalendar, from: Date, policy: Pi
  * The policy an inquiry was given. Inquiries stored before the policy was kept on them have none: for those it is
  * chosen again from the config, from what the customer sent, as it was when they arrived.
  */
-export function policyOf(inbox: InboxConfig, inquiry: { policy?: ChosenPolicy; channel: Channel; customer: { email: string }; subject?: string; message: string }): ChosenPolicy {
+export function policyOf(inbox: PolicySet, inquiry: { policy?: ChosenPolicy; channel: Channel; customer: { email: string }; subject?: string; message: string }): ChosenPolicy {
   return inquiry.policy ?? choosePolicy(inbox, { channel: inquiry.channel, email: inquiry.customer.email, subject: inquiry.subject, message: inquiry.message });
 }

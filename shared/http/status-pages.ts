@@ -288,8 +288,6 @@ const ACK_STATES: Record<string, string> = {
   unknown: 'unknown (a send was interrupted)',
   held: 'held (over the budget of mail to new addresses)',
 };
-const RATING_NAMES: Record<string, string> = { yes: 'yes', partly: 'partly', no: 'no' };
-
 export function inquiryPage(inquiry: Inquiry, inbox: InboxConfig, now: Date, viewer: { open: boolean; who?: string }): HttpResponse {
   const first = firstReplyMs(inquiry);
   return respond(
@@ -304,7 +302,7 @@ export function inquiryPage(inquiry: Inquiry, inbox: InboxConfig, now: Date, vie
         ack: `${ACK_STATES[inquiry.ack.state] ?? inquiry.ack.state}${inquiry.ack.reason ? ` — ${inquiry.ack.reason}` : ''}`,
         held: inquiry.ack.state === 'held',
         firstReply: first === undefined ? '' : formatDurationShort(first),
-        rating: inquiry.feedback?.rating ? RATING_NAMES[inquiry.feedback.rating] : '',
+        rating: inquiry.feedback?.rating ?? '',
         message: inquiry.message || '(no message)',
         timeline: inquiry.timeline.map((e): TimelineView => ({ at: fmt(e.at, inbox.timeZone), type: e.type, note: e.note, simulated: e.simulated === true })),
         simulated: inquiry.timeline.some((e) => e.simulated),

@@ -1,10 +1,10 @@
 import { calendarOf } from '../config/inboxes';
-import { CHANNELS, type Channel, type WatchdogConfig } from '../config/schema';
+import type { WatchdogConfig } from '../config/schema';
 import { ValidationError } from '../domain/errors';
-import type { Inquiry } from '../domain/inquiry';
+import { CHANNELS, type Channel, type Inquiry } from '../domain/inquiry';
 import { choosePolicy, replyDeadline } from '../domain/policy';
 import { renderAcknowledgement } from './acknowledgement';
-import { addressOf } from './addresses';
+import { buildMail } from './outgoing-mail';
 import { formatBusinessTime } from './time-phrases';
 
 /** What the owner wants to see the acknowledgement for; every field has a sample default. */
@@ -71,19 +71,21 @@ export function previewAcknowledgement(config: WatchdogConfig, options: PreviewO
   const prefix = inbox.id.replace(/[^a-z0-9]/gi, '').slice(0, 3).toUpperCase() || 'REF';
   const inquiry = sample(`${prefix}-7K3Q9P`);
   const history = options.returning ? [sample(`${prefix}-2B4D6F`, { subject: 'Boiler service', receivedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString() })] : [];
-  const mail = renderAcknowledgement(inquiry, inbox, { now, history });
+  const { fallbacks: _, ...content } = renderAcknowledgement(inquiry, inbox, { now, history });
+  // Built as the real one is, so the headers shown are the ones it would carry (the Message-ID is fresh each time).
+  const mail = buildMail({ kind: 'acknowledgement', inbox, to: [customer.email], content, about: inquiry.id, inReplyTo: inquiry.sourceMessageId });
 
   const headers = [
-    ['From', inbox.from],
-    ['To', customer.email],
-    ['Reply-To', addressOf(inbox.from)],
+    ['From', mail.from],
+    ['To', mail.to.join(', ')],
+    ['Reply-To', mail.replyTo.join(', ')],
     ['Subject', mail.subject],
-    ...(inquiry.sourceMessageId ? [['In-Reply-To', inquiry.sourceMessageId]] : []),
-    ['Auto-Submitted', 'auto-replied'],
+    ...(mail.inReplyTo ? [['In-Reply-To', mail.inReplyTo]] : []),
+    ...Object.entries(mail.headers),
   ];
   const intro = `Acknowledgement from inbox "${inbox.id}" (${inbox.name}), ${channel} channel, for an inquiry arriving ${formatBusinessTime(now, inbox.timeZone)}${
     policy.priority === 'normal' ? '' : ` (priority ${policy.priority})`
   }${options.returning ? ', from a returning customer with one open inquiry' : ''}:`;
-  const text = `${intro}\n\n${headers.map(([name, value]) => `${`${name}:`.padEnd(16)}${value}`).join('\n')}\n\n${mail.text}`;
+  const text = `${intro}\n\n${headers.map(([name, value]) => `${`${name}:`.padEnd(Math.max(16, name!.length + 2))}${value}`).join('\n')}\n\n${mail.text}`;
   return { text, html: mail.html, inboxId: inbox.id, channel };
 }

@@ -1,13 +1,14 @@
 import { calendarOf } from '../config/inboxes';
-import type { AckTemplates, Channel, InboxConfig } from '../config/schema';
+import type { AckTemplates, InboxConfig } from '../config/schema';
 import { clockTime, closureWords, deadlinePhrase, formatBusinessTime, momentPhrase, zoneName, type ClockStyle } from './time-phrases';
 import { closureAt } from '../domain/closure';
 import { describeWeeklyHours } from '../domain/business-hours';
-import type { Inquiry } from '../domain/inquiry';
+import type { Channel, Inquiry } from '../domain/inquiry';
 import { headerSafe } from './header-hygiene';
 import { customerTopic, echoed, withoutLinks } from './echo';
 import { greetingFor, personName } from './names';
-import { escapeHtml, htmlTemplate, parseTemplate, printsRaw, textTemplate, type Template } from './render';
+import { htmlFromText } from './outgoing-mail';
+import { htmlTemplate, parseTemplate, printsRaw, textTemplate, type Template } from './render';
 
 /**
  * Everything an acknowledgement template can say. Every field is always present (templates run in strict mode,
@@ -271,18 +272,6 @@ export function renderAcknowledgement(inquiry: Inquiry, inbox: InboxConfig, cont
   const text = render('text', sources.text, () => template('text', DEFAULT_TEXT)(view));
   const html = sources.html === undefined ? htmlFromText(text) : render('html', sources.html, () => htmlFromText(text));
   return { subject, text, html, fallbacks };
-}
-
-function htmlFromText(text: string): string {
-  const paragraphs = text
-    .trim()
-    .split(/\n{2,}/)
-    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>\n')}</p>`);
-  return `<!doctype html>
-<html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">
-${paragraphs.join('\n')}
-</body></html>
-`;
 }
 
 const topicOf = customerTopic;

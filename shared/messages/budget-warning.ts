@@ -1,14 +1,14 @@
 import type { InboxConfig } from '../config/schema';
 import type { AckLimit } from '../domain/ack-caps';
 import { formatDuration } from '../domain/duration';
-import { escapeHtml } from './render';
+import type { MailContent } from './outgoing-mail';
 import { formatBusinessTime } from './time-phrases';
 
 /**
  * The one mail the managers get when an inbox's budget of acknowledgements to new addresses runs out (once per
  * burst, however many inquiries it holds): what happened, that nothing was lost, and what to do.
  */
-export function renderBudgetWarning(inbox: InboxConfig, limit: AckLimit, now: Date): { subject: string; text: string; html: string } {
+export function renderBudgetWarning(inbox: InboxConfig, limit: AckLimit, now: Date): MailContent {
   const window = formatDuration(limit.per);
   const paragraphs = [
     `${inbox.name} received more than ${limit.count} inquiries from addresses it has never heard from within ${window} (the latest at ${formatBusinessTime(now, inbox.timeZone)}).`,
@@ -19,6 +19,5 @@ export function renderBudgetWarning(inbox: InboxConfig, limit: AckLimit, now: Da
   return {
     subject: `${inbox.name}: acknowledgements to new addresses held (more than ${limit.count} in ${window})`,
     text: `${paragraphs.join('\n\n')}\n`,
-    html: `<!doctype html>\n<html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222">\n${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}\n</body></html>\n`,
   };
 }

@@ -4,7 +4,8 @@ import type { MailboxConnection } from '../config/schema';
  * Reading the business's own mailbox (IMAP). Read-only by contract: a session opens folders with EXAMINE and only
  * fetches; it never sets a flag, moves or deletes, so staff see their mailbox exactly as before.
  */
-export type FolderRole = 'sent' | 'inbox';
+export type { FolderRole } from '../domain/mailbox-watch';
+import type { FolderRole } from '../domain/mailbox-watch';
 
 export interface OpenFolder {
   /** The folder's name on the server (found by its special-use flag, or the configured name). */

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Weekday } from '../config/schema';
+import { WEEKDAYS, type Weekday } from '../domain/business-hours';
 
 /**
  * Calendar periods in an inbox's own time zone. A "day" or "week" is the business's local one, so a week that
@@ -13,8 +13,6 @@ export interface Period {
   /** Local label: "2026-11-23" for a day, "2026-11-16" (its Monday) for a week. */
   label: string;
 }
-
-export const WEEKDAY_NAMES: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 const local = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone });
 
@@ -43,11 +41,8 @@ export function weekBefore(week: Period, zone: string): Period {
 /** The local weekday of an instant ('mon' … 'sun'). */
 export function weekdayOf(at: Date | string, zone: string): Weekday {
   const when = typeof at === 'string' ? new Date(at) : at;
-  return WEEKDAY_NAMES[local(when, zone).weekday - 1]!;
+  return WEEKDAYS[local(when, zone).weekday - 1]!;
 }
-
-/** The local date of an instant, yyyy-MM-dd. */
-export const localDate = (at: Date, zone: string) => local(at, zone).toISODate()!;
 
 /** The instant of a local "HH:MM" on the local day containing `at` (a time skipped by DST moves forward). */
 export function localTimeOn(at: Date, zone: string, hhmm: string): Date {

@@ -1,6 +1,6 @@
-import { CHANNELS, type Channel, type Weekday } from '../config/schema';
-import { RATINGS, type Inquiry, type Rating } from '../domain/inquiry';
-import { inPeriod, WEEKDAY_NAMES, weekdayOf, type Period } from './periods';
+import { WEEKDAYS, type Weekday } from '../domain/business-hours';
+import { CHANNELS, RATINGS, type Channel, type Inquiry, type Rating } from '../domain/inquiry';
+import { inPeriod, weekdayOf, type Period } from './periods';
 
 /**
  * The numbers of the weekly report. Percentiles interpolate linearly between closest ranks (the definition of
@@ -82,7 +82,7 @@ export function weekStats(candidates: readonly Inquiry[], period: Period, zone: 
   const cohort = candidates.filter((i) => inPeriod(i.receivedAt, period));
   const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, sliceStats(cohort.filter((i) => i.channel === c), now)])) as Record<Channel, SliceStats>;
   const byWeekday = Object.fromEntries(
-    WEEKDAY_NAMES.map((d) => [d, sliceStats(cohort.filter((i) => weekdayOf(i.receivedAt, zone) === d), now)]),
+    WEEKDAYS.map((d) => [d, sliceStats(cohort.filter((i) => weekdayOf(i.receivedAt, zone) === d), now)]),
   ) as Record<Weekday, SliceStats>;
   const ratings = candidates.filter((i) => i.feedback?.rating && inPeriod(i.feedback.ratedAt, period)).map((i) => i.feedback!.rating!);
   return { period, overall: sliceStats(cohort, now), byChannel, byWeekday, ratings: ratingStats(ratings) };

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
-import { CHANNELS, type InboxConfig } from '../config/schema';
+import type { InboxConfig } from '../config/schema';
+import { CHANNELS } from '../domain/inquiry';
 import { htmlTemplate, textTemplate } from '../messages/render';
-import { WEEKDAY_NAMES } from './periods';
+import { WEEKDAYS, type Weekday } from '../domain/business-hours';
 import { describeChange, formatDurationShort, formatPercent, type SliceStats, type WeekStats } from './statistics';
 
 /**
@@ -53,7 +54,7 @@ interface ReportData {
 }
 
 const CHANNEL_NAMES: Record<string, string> = { email: 'Email', form: 'Web form', webhook: 'Webhook' };
-const DAY_NAMES: Record<string, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+const DAY_NAMES: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 
 const subject = textTemplate<ReportData>('{{business}} — week of {{weekLabel}}: {{headline}}');
 
@@ -135,11 +136,11 @@ export function renderWeeklyReport(
 ): { subject: string; text: string; html: string } {
   const o = current.overall;
   const p = previous.overall;
-  const widest = Math.max(0, ...WEEKDAY_NAMES.map((d) => current.byWeekday[d].medianMs ?? 0));
-  const bars = WEEKDAY_NAMES.map((d): Bar => {
+  const widest = Math.max(0, ...WEEKDAYS.map((d) => current.byWeekday[d].medianMs ?? 0));
+  const bars = WEEKDAYS.map((d): Bar => {
     const s = current.byWeekday[d];
     const width = widest && s.medianMs !== undefined ? Math.max(1, Math.round((s.medianMs / widest) * 100)) : 0;
-    return { label: DAY_NAMES[d]!.slice(0, 3), value: formatDurationShort(s.medianMs), received: s.received, width, rest: 100 - width, blocks: '█'.repeat(Math.round(width / 5)).padEnd(20, '·') };
+    return { label: DAY_NAMES[d].slice(0, 3), value: formatDurationShort(s.medianMs), received: s.received, width, rest: 100 - width, blocks: '█'.repeat(Math.round(width / 5)).padEnd(20, '·') };
   });
   const channels = CHANNELS.filter((c) => current.byChannel[c].received || previous.byChannel[c].received).map((c) => breakdown(CHANNEL_NAMES[c]!, current.byChannel[c]));
   const data: ReportData = {
@@ -157,7 +158,7 @@ export function renderWeeklyReport(
     channels,
     breakdowns: [
       { title: 'channel', column: 'Channel', rows: channels },
-      { title: 'weekday', column: 'Day', rows: WEEKDAY_NAMES.map((d) => breakdown(DAY_NAMES[d]!, current.byWeekday[d])) },
+      { title: 'weekday', column: 'Day', rows: WEEKDAYS.map((d) => breakdown(DAY_NAMES[d], current.byWeekday[d])) },
     ],
     bars,
     ratings: { total: current.ratings.total, ...current.ratings.counts, solved: formatPercent(current.ratings.solvedRate) },

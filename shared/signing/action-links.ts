@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { UnauthorizedError } from '../domain/errors';
+import { UnauthorizedError, ValidationError } from '../domain/errors';
+import { RATINGS, type Rating } from '../domain/inquiry';
 import { expiresIn, expiryDate, hasExpired, openToken, sealToken } from './tokens';
 
 /**
@@ -44,12 +45,11 @@ export class LinkExpiredError extends UnauthorizedError {}
  */
 const RATING_PURPOSE = 'inquiry-watchdog/rating-link/v1';
 const RATING_VALIDITY_MS = 30 * 86_400_000;
-export const RATING_VALUES = ['yes', 'partly', 'no'] as const;
-const RatingPayloadSchema = z.object({ i: z.string().min(1), v: z.enum(RATING_VALUES), e: z.number().int() });
+const RatingPayloadSchema = z.object({ i: z.string().min(1), v: z.enum(RATINGS), e: z.number().int() });
 
 export interface RatingLink {
   inquiryId: string;
-  rating: (typeof RATING_VALUES)[number];
+  rating: Rating;
   expiresAt: Date;
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { isPlatformAddress } from '../channels/email/form-notifications';
 import { findInbox } from '../config/inboxes';
 import type { InboxConfig, WatchdogConfig } from '../config/schema';
@@ -9,18 +8,11 @@ import { RetryableError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
 import { renderBudgetWarning } from '../messages/budget-warning';
-import { addressOf, newMessageId, threadableMessageId } from '../messages/addresses';
+import { buildMail } from '../messages/outgoing-mail';
 import type { Deps } from '../ports/deps';
 import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
-
-/** Mail headers every automatic reply carries (RFC 3834), so other robots do not answer it. */
-export const AUTO_REPLY_HEADERS = {
-  'Auto-Submitted': 'auto-replied',
-  'X-Auto-Response-Suppress': 'All',
-  'X-Watchdog-Loop': 'inquiry-watchdog',
-};
 
 /** How long a claimed send may take before the sweeper treats the claim as abandoned. */
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
@@ -50,8 +42,7 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
   });
   if (!claimed) return (await deps.store.get(inquiry.id)) ?? inquiry;
 
-  const messageId = newMessageId('ack', inquiry.id, inbox.from, randomUUID().slice(0, 8));
-  let outcome: { sent: true; providerMessageId: string; linked: Inquiry[] } | { sent: false; reason: string; scope: string; linked: Inquiry[] };
+  let outcome: { sent: true; messageId: string; providerMessageId: string; linked: Inquiry[] } | { sent: false; reason: string; scope: string; linked: Inquiry[] };
   // Every door normalises addresses; one that still is not deliverable (an old item, a sender's header) is not mailed.
   const deliverable = normalizeAddress(claimed.customer.email);
   if (!deliverable.ok) return suppressAcknowledgement(deps, claimed, `the address ${deliverable.problem}`, { scope: 'address' });
@@ -70,17 +61,9 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
     } else {
       const { fallbacks, ...content } = renderAcknowledgement(claimed, inbox, { now, history });
       if (fallbacks.length > 0) deps.log.error('ack.template_failed', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, templates: fallbacks });
-      const { providerMessageId } = await deps.mailer.send({
-        from: inbox.from,
-        to: [deliverable.address],
-        replyTo: [addressOf(inbox.from)],
-        ...content,
-        messageId,
-        // A customer's Message-ID is their input: only a well-formed one is repeated in our headers.
-        inReplyTo: threadableMessageId(claimed.sourceMessageId),
-        headers: AUTO_REPLY_HEADERS,
-      });
-      outcome = { sent: true, providerMessageId, linked };
+      const mail = buildMail({ kind: 'acknowledgement', inbox, to: [deliverable.address], content, about: inquiry.id, inReplyTo: claimed.sourceMessageId });
+      const { providerMessageId } = await deps.mailer.send(mail);
+      outcome = { sent: true, messageId: mail.messageId, providerMessageId, linked };
     }
   } catch (error) {
     return releaseClaim(deps, claimed, attempts, error as Error);
@@ -90,7 +73,7 @@ export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<
     const kept = await suppressAcknowledgement(deps, claimed, outcome.reason, { scope: outcome.scope });
     return linkOpenInquiries(deps, kept, outcome.linked);
   }
-  return recordSent(deps, claimed, { attempts, messageId, providerMessageId: outcome.providerMessageId, linked: outcome.linked });
+  return recordSent(deps, claimed, { attempts, messageId: outcome.messageId, providerMessageId: outcome.providerMessageId, linked: outcome.linked });
 }
 
 /** Why an address must not get customer mail: none at all, or a form service's own sending address. */
@@ -166,13 +149,7 @@ async function holdAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxCon
   const sameBurst = await deps.store.extendWindow(`new-address-burst#${inbox.id}`, now, durationMs(limit.per));
   if (!sameBurst) {
     try {
-      await deps.mailer.send({
-        from: inbox.from,
-        to: inbox.managers,
-        ...renderBudgetWarning(inbox, limit, now),
-        messageId: newMessageId('alert', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
-        headers: { ...AUTO_REPLY_HEADERS, 'Auto-Submitted': 'auto-generated' },
-      });
+      await deps.mailer.send(buildMail({ kind: 'budget-warning', inbox, to: inbox.managers, content: renderBudgetWarning(inbox, limit, now), about: inquiry.id }));
       deps.log.info('ack.budget_warning_sent', { inboxId: inbox.id });
     } catch (error) {
       // The held acknowledgements are on the status page whatever happens to this mail.

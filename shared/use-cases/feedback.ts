@@ -5,10 +5,10 @@ import type { InboxConfig } from '../config/schema';
 import { durationMs, parseDuration } from '../domain/duration';
 import { RetryableError } from '../domain/errors';
 import { mayMailCustomer, withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
-import { addressOf, newMessageId } from '../messages/addresses';
 import { renderFeedbackRequest } from '../messages/feedback-request';
+import { buildMail } from '../messages/outgoing-mail';
 import type { Deps } from '../ports/deps';
-import { AUTO_REPLY_HEADERS, unreachableReason } from './acknowledge-inquiry';
+import { unreachableReason } from './acknowledge-inquiry';
 import { getInquiry } from './get-inquiry';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
@@ -60,15 +60,16 @@ export async function requestFeedbackIfDue(deps: Deps, inquiry: Inquiry, now: Da
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const link = (rating: RatingLink['rating']) => `${publicUrl.replace(/\/$/, '')}/r/${createRatingToken(key, { inquiryId: inquiry.id, rating }, now)}`;
   try {
-    await deps.mailer.send({
-      from: inbox.from,
-      to: [inquiry.customer.email],
-      replyTo: [addressOf(inbox.from)],
-      ...renderFeedbackRequest(inquiry, inbox, { yes: link('yes'), partly: link('partly'), no: link('no') }),
-      messageId: newMessageId('feedback', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
-      inReplyTo: inquiry.ack.messageId,
-      headers: AUTO_REPLY_HEADERS,
-    });
+    await deps.mailer.send(
+      buildMail({
+        kind: 'feedback-request',
+        inbox,
+        to: [inquiry.customer.email],
+        content: renderFeedbackRequest(inquiry, inbox, { yes: link('yes'), partly: link('partly'), no: link('no') }),
+        about: inquiry.id,
+        inReplyTo: inquiry.ack.messageId,
+      }),
+    );
   } catch (error) {
     const retry = error instanceof RetryableError && attempts < MAX_ATTEMPTS;
     deps.log.warn('feedback.failed', { inquiryId: inquiry.id, attempts, retry, error });

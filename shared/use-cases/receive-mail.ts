@@ -13,7 +13,6 @@ import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { headerSafe } from '../messages/header-hygiene';
 import { mailManagers } from '../messages/manager-notice';
 import type { Deps } from '../ports/deps';
-import { AUTO_REPLY_HEADERS } from './acknowledge-inquiry';
 import { mailReasonCode, measure } from './measure';
 import { receiveInquiry } from './receive-inquiry';
 import { recordAnswer } from './record-answer';

@@ -6,12 +6,13 @@ import { policyOf, replyDeadline } from '../domain/policy';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert } from '../messages/escalation-alert';
 import { renderHoldingUpdate } from '../messages/holding-update';
+import { buildMail } from '../messages/outgoing-mail';
 import { ladderTimeline } from '../messages/ladder-notes';
 import { formatBusinessTime } from '../messages/time-phrases';
 import type { Deps } from '../ports/deps';
 import type { DomainEvent } from '../ports/event-publisher';
 import { forEachConcurrently } from '../util/for-each-concurrently';
-import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
+import { acknowledgeInquiry, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
 import { alertEntries, groupAlertDuties, type AlertDuty } from './alert-groups';
 import { requestFeedbackIfDue } from './feedback';
 import { whyNoHoldingUpdate } from './holding-updates';
@@ -45,8 +46,6 @@ export interface SweepOptions {
   budgetMs?: number;
 }
 
-/** Headers of mail the watchdog generates on its own (RFC 3834 `auto-generated`). */
-const ALERT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Watchdog-Loop': 'inquiry-watchdog' };
 
 /**
  * One pass over what is due at `now`, read through the due index only: retry pending acknowledgements, expire
@@ -151,15 +150,17 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
     const entries = alertEntries(group, { key, base }, now);
     const single = entries.length === 1 ? entries[0]!.inquiry : undefined;
     try {
-      await deps.mailer.send({
-        from: inbox.from,
-        to: [recipient],
-        // Answering the alert answers the customer — possible only when it is about one customer.
-        ...(single && !unreachableReason(single.customer.email) ? { replyTo: [single.customer.email] } : {}),
-        ...renderEscalationAlert(entries, inbox, now),
-        messageId: newMessageId('alert', single?.id ?? 'digest', inbox.from, randomUUID().slice(0, 8)),
-        headers: ALERT_HEADERS,
-      });
+      await deps.mailer.send(
+        buildMail({
+          kind: 'alert',
+          inbox,
+          to: [recipient],
+          content: renderEscalationAlert(entries, inbox, now),
+          about: single?.id ?? 'digest',
+          // Answering the alert answers the customer — possible only when it is about one customer.
+          ...(single && !unreachableReason(single.customer.email) ? { replyTo: [single.customer.email] } : {}),
+        }),
+      );
       summary.alertsSent++;
       deps.log.info('alert.sent', { inboxId: inbox.id, inquiries: entries.length, inquiryIds: entries.map((e) => e.inquiry.id) });
       await Promise.all(group.map((duty) => settleOwedAlert(deps, duty)));
@@ -201,15 +202,16 @@ async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summar
   const stamp = now.toISOString();
   let entry: { type: string; note: string };
   try {
-    await deps.mailer.send({
-      from: inbox.from,
-      to: [inquiry.customer.email],
-      replyTo: [addressOf(inbox.from)],
-      ...renderHoldingUpdate(inquiry, inbox, expectedBy),
-      messageId: newMessageId('update', inquiry.id, inbox.from, randomUUID().slice(0, 8)),
-      inReplyTo: inquiry.ack.messageId ?? inquiry.sourceMessageId,
-      headers: AUTO_REPLY_HEADERS,
-    });
+    await deps.mailer.send(
+      buildMail({
+        kind: 'holding-update',
+        inbox,
+        to: [inquiry.customer.email],
+        content: renderHoldingUpdate(inquiry, inbox, expectedBy),
+        about: inquiry.id,
+        inReplyTo: inquiry.ack.messageId ?? inquiry.sourceMessageId,
+      }),
+    );
     summary.customerUpdates++;
     entry = { type: 'customer-updated', note: `Told the customer (${inquiry.customer.email}) we now expect to reply by ${formatBusinessTime(expectedBy, inbox.timeZone)} (a holding update).` };
     await publishEvents(deps, [

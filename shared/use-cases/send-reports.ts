@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { InboxConfig } from '../config/schema';
-import { newMessageId } from '../messages/addresses';
+import { buildMail, type MailContent } from '../messages/outgoing-mail';
 import type { Deps } from '../ports/deps';
 import { renderDigest } from '../reports/digest-mail';
 import { dayOf, localTimeOn, weekBefore, weekdayOf, weekOf, type Period } from '../reports/periods';
@@ -14,8 +13,6 @@ export interface ReportsSummary {
   failures: number;
 }
 
-/** Headers of mail the watchdog generates on its own (RFC 3834), so auto-responders leave it alone. */
-const REPORT_HEADERS = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Watchdog-Loop': 'inquiry-watchdog' };
 /** Claims outlive any chance of a second send for the same day or week; DynamoDB's TTL removes them later. */
 const CLAIM_DAYS = 40;
 /** Ratings of inquiries that arrived up to this long before the report's comparison week still count. */
@@ -76,16 +73,10 @@ export async function sendWeeklyReport(deps: Deps, inbox: InboxConfig, week: Per
   const previous = weekBefore(week, inbox.timeZone);
   const candidates = await deps.store.listReceived(inbox.id, new Date(previous.start.getTime() - RATING_LOOKBACK_MS), week.end);
   const stats = (period: Period) => weekStats(candidates, period, inbox.timeZone, now);
-  await mailReport(deps, inbox, 'weekly', renderWeeklyReport(stats(week), stats(previous), inbox, { statusUrl: await statusUrl(deps) }));
+  await mailReport(deps, inbox, 'weekly-report', renderWeeklyReport(stats(week), stats(previous), inbox, { statusUrl: await statusUrl(deps) }));
 }
 
 /** One mail to the inbox's report recipients (they are colleagues: one message, everyone in To). */
-async function mailReport(deps: Deps, inbox: InboxConfig, kind: string, content: { subject: string; text: string; html: string }): Promise<void> {
-  await deps.mailer.send({
-    from: inbox.from,
-    to: recipients(inbox),
-    ...content,
-    messageId: newMessageId(kind, inbox.id, inbox.from, randomUUID().slice(0, 8)),
-    headers: REPORT_HEADERS,
-  });
+async function mailReport(deps: Deps, inbox: InboxConfig, kind: 'digest' | 'weekly-report', content: MailContent): Promise<void> {
+  await deps.mailer.send(buildMail({ kind, inbox, to: recipients(inbox), content, about: inbox.id }));
 }

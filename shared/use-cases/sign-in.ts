@@ -7,6 +7,7 @@ import { hasBearer } from '../signing/bearer';
 import { safeEqual } from '../signing/compare';
 import { mac } from '../signing/tokens';
 import { newMessageId } from '../messages/addresses';
+import { buildMail } from '../messages/outgoing-mail';
 import { renderSignInLink } from '../messages/sign-in-link';
 import type { Deps } from '../ports/deps';
 import { allowedViewers, viewerFor, type Viewer } from './viewer-scope';
@@ -60,13 +61,7 @@ async function mailSignInLink(deps: Deps, who: string): Promise<void> {
   if (!publicUrl) throw new RetryableError('Sign-in links need the public-url setting');
   const inbox = deps.config.inboxes.find((i) => i.managers.some((m) => m.toLowerCase() === who)) ?? deps.config.inboxes[0]!;
   const link = `${publicUrl.replace(/\/$/, '')}/signin/${createSignInToken(key, who, randomUUID(), now)}`;
-  await deps.mailer.send({
-    from: inbox.from,
-    to: [who],
-    ...renderSignInLink(link, SIGN_IN_LINK_MS / 60_000),
-    messageId: newMessageId('signin', 'status', inbox.from, randomUUID().slice(0, 8)),
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
-  });
+  await deps.mailer.send(buildMail({ kind: 'sign-in', inbox, to: [who], content: renderSignInLink(link, SIGN_IN_LINK_MS / 60_000), about: 'status' }));
   deps.log.info('signin.mailed', {});
 }
 

@@ -1,4 +1,4 @@
-import type { Channel } from '../../shared/config/schema';
+import type { Channel } from '../../shared/domain/inquiry';
 import type { Inquiry, Rating } from '../../shared/domain/inquiry';
 import type { InquiryStore } from '../../shared/ports/inquiry-store';
 import { anInquiry } from './inquiries';

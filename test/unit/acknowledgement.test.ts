@@ -4,6 +4,7 @@ import { parseConfig } from '../../shared/config/load';
 import { capAddress, decideAck, DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMIT, type AckLogEntry } from '../../shared/domain/ack-caps';
 import { ackView, renderAcknowledgement } from '../../shared/messages/acknowledgement';
 import { threadableMessageId } from '../../shared/messages/addresses';
+import { buildMail } from '../../shared/messages/outgoing-mail';
 import { anInquiry } from '../support/inquiries';
 
 const baseInbox = {
@@ -156,7 +157,8 @@ describe('threading and header injection', () => {
   });
 
   it('refuses to build a mail whose recipient, Reply-To or In-Reply-To carries a line break', async () => {
-    const mail = { from: 'a@acme.test', to: ['b@example.com'], subject: 'x', text: 'x', html: 'x', messageId: '<1@acme.test>' };
+    // Built as every mail is, then tampered with: the mailer is the last line, whatever reaches it.
+    const mail = buildMail({ kind: 'acknowledgement', inbox: { from: 'a@acme.test' }, to: ['b@example.com'], content: { subject: 'x', text: 'x' } });
     await expect(composeMime({ ...mail, to: ['b@example.com\r\nBcc: c@evil.test'] })).rejects.toThrow(/line break/);
     await expect(composeMime({ ...mail, replyTo: ['r@acme.test\nBcc: c@evil.test'] })).rejects.toThrow(/line break/);
     await expect(composeMime({ ...mail, inReplyTo: '<a@b>\r\nBcc: c@evil.test' })).rejects.toThrow(/line break/);
@@ -164,7 +166,8 @@ describe('threading and header injection', () => {
   });
 
   it('writes In-Reply-To and References for a threaded mail, and encodes a non-ASCII subject', async () => {
-    const raw = (await composeMime({ from: 'Acme <a@acme.test>', to: ['b@example.com'], subject: 'Re: Fuite d’eau — 水漏れ [ACM-1]', text: 'x', html: '<p>x</p>', messageId: '<1@acme.test>', inReplyTo: '<c@mail.example.com>' })).toString();
+    const mail = buildMail({ kind: 'holding-update', inbox: { from: 'Acme <a@acme.test>' }, to: ['b@example.com'], content: { subject: 'Re: Fuite d’eau — 水漏れ [ACM-1]', text: 'x' }, inReplyTo: '<c@mail.example.com>' });
+    const raw = (await composeMime(mail)).toString();
     const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
     expect(head).toMatch(/^In-Reply-To: <c@mail\.example\.com>$/m);
     expect(head).toMatch(/^References: <c@mail\.example\.com>$/m);

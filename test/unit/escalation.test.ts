@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EscalationStepConfig } from '../../shared/config/schema';
+import type { EscalationStep } from '../../shared/domain/escalation';
 import { createCalendar } from '../../shared/domain/calendar';
 import { firstPosition, positionAfter, stepRecipients, stepTime, stepsToFire } from '../../shared/domain/escalation';
 
@@ -7,7 +7,7 @@ import { firstPosition, positionAfter, stepRecipients, stepTime, stepsToFire } f
 const calendar = createCalendar({ timeZone: 'Europe/London', hours: { 'mon-fri': '09:00-17:00' }, holidays: [] });
 const receivedAt = new Date('2026-11-23T10:00:00Z');
 const replyBy = new Date('2026-11-23T14:00:00Z');
-const ladder: EscalationStepConfig[] = [
+const ladder: EscalationStep[] = [
   { after: '75%', notify: 'team' },
   { after: '100%', notify: 'managers' },
   { after: '+2h', notify: ['owner@example.com'], repeatEvery: '1d' },
@@ -48,12 +48,12 @@ describe('escalation ladder', () => {
     // Monday 16:00 + 1 business day → Tuesday 16:00; Friday 16:00 + 1 → Monday 16:00.
     expect(positionAfter(calendar, ladder, 2, at('2026-11-23T16:00:00Z'), 0, receivedAt, replyBy)).toEqual({ nextStep: 2, nextStepAt: at('2026-11-24T16:00:00Z'), repeats: 1 });
     expect(positionAfter(calendar, ladder, 2, at('2026-11-27T16:00:00Z'), 4, receivedAt, replyBy)).toEqual({ nextStep: 2, nextStepAt: at('2026-11-30T16:00:00Z'), repeats: 5 });
-    const plain: EscalationStepConfig[] = [{ after: '100%', notify: 'managers' }];
+    const plain: EscalationStep[] = [{ after: '100%', notify: 'managers' }];
     expect(positionAfter(calendar, plain, 0, replyBy, 0, receivedAt, replyBy)).toEqual({ nextStep: 1, repeats: 0 });
   });
 
   it('a repeating step gives way to the next step when that comes first', () => {
-    const steps: EscalationStepConfig[] = [
+    const steps: EscalationStep[] = [
       { after: '50%', notify: 'team', repeatEvery: '30m' },
       { after: '100%', notify: 'managers' },
     ];

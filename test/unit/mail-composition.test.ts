@@ -4,7 +4,7 @@ import { parseConfig } from '../../shared/config/load';
 import { renderAcknowledgement } from '../../shared/messages/acknowledgement';
 import { renderEscalationAlert } from '../../shared/messages/escalation-alert';
 import { formatBusinessTime, formatElapsed } from '../../shared/messages/time-phrases';
-import { AUTO_REPLY_HEADERS } from '../../shared/use-cases/acknowledge-inquiry';
+import { buildMail } from '../../shared/messages/outgoing-mail';
 import { anInquiry } from '../support/inquiries';
 
 const inbox = parseConfig({
@@ -51,18 +51,20 @@ describe('mail on the wire', () => {
   it('carries the RFC 3834 headers, our Message-ID and no header a customer could inject', async () => {
     const inquiry = anInquiry({ customer: { email: 'jane@example.com', name: 'Jane' }, subject: 'Hi\r\nBcc: victim@evil.test' });
     const { fallbacks: _, ...content } = renderAcknowledgement(inquiry, inbox, firstContact);
-    const raw = (await composeMime({ from: inbox.from, to: ['jane@example.com'], replyTo: ['hello@acme.test'], ...content, messageId: '<ack.1@acme.test>', headers: AUTO_REPLY_HEADERS })).toString();
+    const mail = buildMail({ kind: 'acknowledgement', inbox, to: ['jane@example.com'], content, about: 'inq-1' });
+    const raw = (await composeMime(mail)).toString();
     const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
     expect(headers).toMatch(/^Auto-Submitted: auto-replied$/m);
     expect(headers).toMatch(/^X-Auto-Response-Suppress: All$/m);
-    expect(headers).toMatch(/^Message-ID: <ack\.1@acme\.test>$/m);
+    expect(headers).toMatch(/^Message-ID: <ack\.inq-1\.[0-9a-f]{8}@acme\.test>$/m);
     expect(headers).toMatch(/^Reply-To: hello@acme\.test$/m);
     expect(headers).not.toMatch(/^Bcc:/im);
     expect(raw).toContain('Content-Type: multipart/alternative');
   });
 
   it('refuses a header value with a line break rather than sending it', async () => {
-    await expect(composeMime({ from: 'a@acme.test', to: ['b@example.com'], subject: 'x', text: 'x', html: 'x', messageId: '<1@acme.test>', headers: { 'X-Test': 'a\r\nBcc: c@evil.test' } })).rejects.toThrow(/line break/);
+    const mail = buildMail({ kind: 'alert', inbox: { from: 'a@acme.test' }, to: ['b@example.com'], content: { subject: 'x', text: 'x' } });
+    await expect(composeMime({ ...mail, headers: { ...mail.headers, 'X-Test': 'a\r\nBcc: c@evil.test' } })).rejects.toThrow(/line break/);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { InboxConfig, WatchdogConfig } from '../../config/schema';
 import { addressMatches } from '../../domain/policy';
 import { addressOf, domainOf } from '../../messages/addresses';
+import { LOOP_HEADER, OWN_MESSAGE_ID } from '../../messages/outgoing-mail';
 import { formNotificationOf, isPlatformAddress, type FormNotification } from './form-notifications';
 import { header, type MailAddress, type ParsedMail } from './parse';
 import { autoReplyReason, bounceReason, bulkReason, isNoReply, weakRobotReason } from './robots';
@@ -79,8 +80,6 @@ export function verdictsFromHeaders(mail: Pick<ParsedMail, 'headers'>): Verdicts
   return verdicts;
 }
 
-const OWN_MESSAGE_ID = /^(ack|alert|update|holding|digest|system|notice)\.[0-9a-f-]{36}\./i;
-
 function gmailForwardingConfirmation(mail: ParsedMail): boolean {
   return lower(mail.from?.address) === 'forwarding-noreply@google.com' || /gmail forwarding confirmation/i.test(mail.subject);
 }
@@ -92,7 +91,7 @@ function externalForwardingBlocked(mail: ParsedMail, envelope: Envelope): boolea
 
 /** Marks only the watchdog puts on what it sends: its loop header and its own Message-IDs. */
 function ownMarkerReason(mail: ParsedMail, config: WatchdogConfig): string | undefined {
-  if (header(mail, 'x-watchdog-loop')) return 'our own mail coming back (X-Watchdog-Loop marker)';
+  if (header(mail, LOOP_HEADER.toLowerCase())) return `our own mail coming back (${LOOP_HEADER} marker)`;
   const ownDomains = new Set(config.inboxes.map((i) => domainOf(i.from)));
   const id = mail.messageId ?? '';
   if (OWN_MESSAGE_ID.test(id) && ownDomains.has(lower(id.split('@').pop()))) return `our own mail coming back (Message-ID ${id})`;

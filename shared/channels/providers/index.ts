@@ -8,11 +8,9 @@ export interface FormProvider {
   verify(headers: Record<string, string>, body: Buffer, secrets: string[]): void;
   /** The provider's documented payload → its event id, the answers and what identifies the response. */
   read(body: unknown): { eventId: string; answers: Answer[]; meta: Record<string, unknown> };
-  /** Where the provider's secret is kept locally (the start-up banner names it). */
-  envHint: string;
 }
 
 export const PROVIDERS: Record<string, FormProvider> = {
-  typeform: { verify: verifyTypeform, read: typeformAnswers, envHint: 'TYPEFORM_SECRET_<INBOX>' },
-  tally: { verify: verifyTally, read: tallyAnswers, envHint: 'TALLY_SECRET_<INBOX>' },
+  typeform: { verify: verifyTypeform, read: typeformAnswers },
+  tally: { verify: verifyTally, read: tallyAnswers },
 };
