@@ -4,10 +4,11 @@ import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-st
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
-import { fixedClock, type Clock } from '../shared/ports/clock';
+import { type Clock } from '../shared/ports/clock';
+import { fixedClock } from '../shared/adapters/fixed-clock';
 import type { Deps } from '../shared/ports/deps';
-import { silentLogger } from '../shared/ports/logger';
-import { envSecrets } from '../shared/ports/secrets';
+import { silentLogger } from '../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { runSweep } from '../shared/use-cases/run-sweep';
 import { localDynamoClient } from '../infra/local/dynamodb-local';

@@ -7,10 +7,10 @@ import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-st
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
-import { systemClock } from '../shared/ports/clock';
+import { systemClock } from '../shared/adapters/system-clock';
 import type { Deps } from '../shared/ports/deps';
-import { silentLogger } from '../shared/ports/logger';
-import { envSecrets } from '../shared/ports/secrets';
+import { silentLogger } from '../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { pollMailboxes } from '../shared/use-cases/watch-mailbox';
 import { startDovecot } from '../test/support/dovecot';

@@ -8,8 +8,8 @@ import { findInbox } from '../../shared/config/inboxes';
 import type { WatchdogConfig } from '../../shared/config/schema';
 import type { MailOutcome } from '../../shared/domain/mail-record';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
-import { envSecrets } from '../../shared/ports/secrets';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import type { MailFile } from './mail-files';
 

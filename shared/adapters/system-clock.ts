@@ -1,10 +1,4 @@
-/** Time comes from here, never from `new Date()` in domain code, so tests and `/_dev/sweep?at=` can travel. */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '../ports/clock';
 
+/** The machine's clock: what every deployed function and the local runtime read. */
 export const systemClock: Clock = { now: () => new Date() };
-
-export function fixedClock(at: Date): Clock {
-  return { now: () => new Date(at.getTime()) };
-}

@@ -3,7 +3,7 @@ import { NotFoundError, RetryableError, UnauthorizedError } from '../domain/erro
 import { json, PayloadTooLargeError, type HttpRequest, type HttpResponse } from '../http/http';
 import type { Deps } from '../ports/deps';
 import type { SecretName } from '../ports/secrets';
-import { secretEnvName } from '../ports/secrets';
+import { secretEnvName } from '../adapters/env/secrets';
 import { receiveInquiry, type InquiryInput, type ReceiveResult } from '../use-cases/receive-inquiry';
 import { sameContentWithin } from './dedupe';
 import { buildContent } from './field-mapping';

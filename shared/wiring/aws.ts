@@ -8,7 +8,7 @@ import { createSesMailer } from '../adapters/ses/mailer';
 import { ssmSecrets } from '../adapters/ssm/secrets';
 import { parseConfig } from '../config/load';
 import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
-import { systemClock } from '../ports/clock';
+import { systemClock } from '../adapters/system-clock';
 import type { Deps } from '../ports/deps';
 import type { SecretSource } from '../ports/secrets';
 import type { Observability } from '../adapters/powertools/observability';

@@ -5,7 +5,7 @@ import { RetryableError } from '../../shared/domain/errors';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import type { Deps } from '../../shared/ports/deps';
 import type { InquiryStore } from '../../shared/ports/inquiry-store';
-import { envSecrets } from '../../shared/ports/secrets';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { pollMailboxes } from '../../shared/use-cases/watch-mailbox';

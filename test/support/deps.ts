@@ -9,8 +9,8 @@ import { createSesMailer } from '../../shared/adapters/ses/mailer';
 import { parseConfig } from '../../shared/config/load';
 import type { Clock } from '../../shared/ports/clock';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
-import { envSecrets } from '../../shared/ports/secrets';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 
 /** A clock tests move by hand. */
 export function travellingClock(start: string): Clock & { set(at: string | Date): void; advance(ms: number): void } {

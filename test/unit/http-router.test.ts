@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandler, routes } from '../../functions/http-api';
 import { LOCAL_ONLY_PREFIX, LOCAL_ONLY_ROUTES, ROUTE_TABLE, routeKey, routesFromTable } from '../../shared/http/routes';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
 import { apiEvent } from '../support/api-event';
 import { testConfig } from '../support/deps';
 

@@ -1,32 +1,5 @@
-/** Structured JSON logs, one line per event; never customer message bodies or addresses at info level. */
-export interface Logger {
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-}
-
-/**
- * Fields that hold what a customer wrote or who they are. Below error level they are left out whole; at error level
- * they stay, because a person debugging a failure needs them (and error lines are rare and kept a month).
- */
-const CUSTOMER_FIELDS = new Set(['message', 'body', 'text', 'html', 'raw', 'fields', 'customer', 'email', 'from', 'to', 'cc', 'replyTo', 'recipient', 'recipients', 'subject', 'events']);
-/** Addresses also hide inside reasons ("from ana@example.pt: a new inquiry"): masked wherever they appear. */
-const ADDRESS = /[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+\.[^\s<>()[\]"',;:@]+/g;
-export const MASKED_ADDRESS = '<address>';
-
-const maskValue = (value: unknown, depth: number): unknown => {
-  if (typeof value === 'string') return value.replace(ADDRESS, MASKED_ADDRESS);
-  if (depth > 4 || value === null || typeof value !== 'object' || value instanceof Error) return value;
-  if (Array.isArray(value)) return value.map((item) => maskValue(item, depth + 1));
-  return redactCustomerData(value as Record<string, unknown>, depth + 1);
-};
-
-/** The fields of an info or warn line without customer data (see CUSTOMER_FIELDS); the one rule both loggers apply. */
-export function redactCustomerData(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fields)) if (!CUSTOMER_FIELDS.has(name)) kept[name] = maskValue(value, depth);
-  return kept;
-}
+import type { Logger } from '../../ports/logger';
+import { redactCustomerData } from './redaction';
 
 /** The local runtime's logger (and any process outside Lambda): one JSON line per event on stdout. */
 export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`), base: Record<string, unknown> = {}): Logger {
@@ -41,5 +14,3 @@ export function jsonLogger(write: (line: string) => void = (line) => process.std
     error: (event, fields) => emit('error', event, fields),
   };
 }
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
