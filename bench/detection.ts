@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
@@ -60,7 +60,7 @@ export async function benchDetection(endpoints: { dynamo: string; ses: string },
   const liveClock: Clock = { now: () => new Date(current.tick + (performance.now() - current.startedAt)) };
   const deps = (clock: Clock): Deps => ({
     config,
-    store: createDynamoInquiryStore({ client, tableName }),
+    store: createDynamoStore({ client, tableName }),
     mailer: {
       async send(mail) {
         const result = await ses.send(mail);

@@ -3,7 +3,7 @@ import { startDynamoDbLocal, localDynamoClient } from '../infra/local/dynamodb-l
 import { freePort } from '../infra/local/ports';
 import { startSesLocal, localSesClient } from '../infra/local/ses-local';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
@@ -60,7 +60,7 @@ try {
     });
     const deps: Deps = {
       config,
-      store: createDynamoInquiryStore({ client, tableName }),
+      store: createDynamoStore({ client, tableName }),
       mailer: createSesMailer({ client: localSesClient(ses.endpoint) }),
       events: createEventLog(),
       clock: systemClock,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
@@ -50,7 +50,7 @@ export async function benchSweep(endpoints: { dynamo: string; ses: string }, sto
   let readCapacityUnits = 0;
   let queries = 0;
   let batchGets = 0;
-  const store = createDynamoInquiryStore({
+  const store = createDynamoStore({
     client,
     tableName,
     onRead: (units, items, operation) => {

@@ -1,4 +1,4 @@
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
 import { localMetrics } from '../../shared/adapters/local-metrics/metrics';
 import { createSesMailer } from '../../shared/adapters/ses/mailer';
@@ -28,7 +28,7 @@ export function createLocalDeps(options: {
 }): Deps & { events: ReturnType<typeof createEventLog>; metrics: ReturnType<typeof localMetrics> } {
   return {
     config: options.config,
-    store: createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
+    store: createDynamoStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
     mailer: createSesMailer({ client: localSesClient(options.sesEndpoint) }),
     events: createEventLog(options.eventsFile),
     clock: options.clock ?? systemClock,

@@ -1,6 +1,7 @@
 import { findInbox } from '../config/inboxes';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore } from '../ports/store';
 import { scheduleFeedback } from './feedback';
 import { measure } from './measure';
 import { publishEvents } from './publish';
@@ -26,7 +27,7 @@ export interface AnswerResult {
  * Stops the clock: the inquiry is answered, leaves the due index (no further escalation) and the first-reply time
  * is kept for reports. Idempotent, and it wins over a sweep running at the same moment (it retries on conflict).
  */
-export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
+export async function recordAnswer(deps: DepsWith<InquiryStore>, inquiryId: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
   const now = deps.clock.now();
   const stamp = now.toISOString();
   const { before, after } = await saveWithRetry(deps, inquiryId, (current) => {

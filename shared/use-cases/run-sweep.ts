@@ -11,7 +11,8 @@ import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert, type AlertEntry } from '../messages/escalation-alert';
 import { renderHoldingUpdate } from '../messages/holding-update';
 import { formatBusinessTime } from '../messages/time-phrases';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { AcknowledgeStore } from './acknowledge-inquiry';
 import type { DomainEvent } from '../ports/event-publisher';
 import { acknowledgeInquiry, AUTO_REPLY_HEADERS, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
 import { requestFeedbackIfDue } from './feedback';
@@ -86,7 +87,7 @@ interface AlertDuty {
  * claimed: one alert per recipient listing every inquiry that reached a step for them (no storms), then the
  * holding updates to customers whose step asks for one.
  */
-export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options: SweepOptions = {}): Promise<SweepSummary> {
+export async function runSweep(deps: DepsWith<AcknowledgeStore>, now: Date = deps.clock.now(), options: SweepOptions = {}): Promise<SweepSummary> {
   const summary: SweepSummary = {
     at: now.toISOString(),
     due: 0,
@@ -100,7 +101,7 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options
     failures: 0,
     unfinished: false,
   };
-  const sweepDeps: Deps = { ...deps, clock: { now: () => new Date(now.getTime()) } };
+  const sweepDeps: DepsWith<AcknowledgeStore> = { ...deps, clock: { now: () => new Date(now.getTime()) } };
   const alerts: AlertDuty[] = [];
   const holdingUpdates: Inquiry[] = [];
   const started = performance.now();
@@ -135,7 +136,7 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options
 }
 
 /** Saves the inquiry's next ladder position; only when that save wins does this sweep take on the mail it implies. */
-async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary, alerts: AlertDuty[], holdingUpdates: Inquiry[]): Promise<void> {
+async function claimSteps(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, now: Date, summary: SweepSummary, alerts: AlertDuty[], holdingUpdates: Inquiry[]): Promise<void> {
   if (inquiry.status !== 'open') return;
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const calendar = calendarOf(inbox);
@@ -231,7 +232,7 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
 }
 
 /** One mail per recipient and inbox; a failed one is queued on its inquiries for the next sweep, not lost. */
-async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: SweepSummary): Promise<void> {
+async function sendAlerts(deps: DepsWith<AcknowledgeStore>, duties: AlertDuty[], now: Date, summary: SweepSummary): Promise<void> {
   const groups = new Map<string, AlertDuty[]>();
   for (const duty of duties) {
     const key = `${duty.inbox.id}\n${duty.recipient.toLowerCase()}`;
@@ -294,7 +295,7 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
 }
 
 /** The alert to this recipient went out: it is no longer owed (a failure here only risks a repeat, never a loss). */
-async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
+async function settleOwedAlert(deps: DepsWith<AcknowledgeStore>, duty: AlertDuty): Promise<void> {
   await saveWithRetry(deps, duty.inquiry.id, (current) => {
     const owed = current.escalation.alertRetry;
     if (!owed?.recipients.some((r) => r.toLowerCase() === duty.recipient.toLowerCase())) return undefined;
@@ -304,7 +305,7 @@ async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
 }
 
 /** The acknowledgement was held or suppressed: a holding update would be the mail we decided not to send. */
-async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string): Promise<void> {
+async function noteSkippedUpdate(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, stamp: string): Promise<void> {
   const note = `No holding update: the acknowledgement was ${inquiry.ack.state}${inquiry.ack.reason ? ` (${inquiry.ack.reason})` : ''}, and later mail to the customer obeys the same caps.`;
   await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note })).catch((error: unknown) =>
     deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
@@ -312,7 +313,7 @@ async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string): P
 }
 
 /** "We have not forgotten you", threaded under our acknowledgement, with the honest new expectation. */
-async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
+async function sendHoldingUpdate(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const policy = choosePolicy(inbox, { channel: inquiry.channel, email: inquiry.customer.email, subject: inquiry.subject, message: inquiry.message });
   const expectedBy = deadlineFor(calendarOf(inbox), now, parseDuration(policy.replyWithin)!);

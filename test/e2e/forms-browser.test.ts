@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { LOCAL_TABLE_NAME } from '../../infra/local/wiring';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { signTypeform } from '../../shared/channels/signatures/body-hmac';
 import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { launchBrowser } from '../support/chromium';
@@ -75,7 +75,7 @@ describe('demo form in a real browser, and provider webhooks, against the local 
     expect(reference).toMatch(/^ACM-[0-9A-Z]{6}$/);
     expect(await page.textContent('#reply-by')).toMatch(/GMT|BST/);
 
-    const store = createDynamoInquiryStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
+    const store = createDynamoStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
     const stored = await store.getByReference(reference);
     expect(stored).toMatchObject({ channel: 'form', customer: { email: 'jane.browser@example.com', name: 'Jane Doe' }, subject: 'Leaking tap', message: 'The kitchen tap <drips> all night & day.', ack: { state: 'sent' } });
     const acks = await waitForMails(runtime.ses, 'jane.browser@example.com', 1);

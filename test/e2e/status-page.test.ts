@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { LOCAL_TABLE_NAME } from '../../infra/local/wiring';
 import type { Inquiry } from '../../shared/domain/inquiry';
@@ -53,7 +53,7 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     output = runtime.output();
 
     // Seed through the same store the runtime reads, relative to the real clock (the page counts down live).
-    const store = createDynamoInquiryStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
+    const store = createDynamoStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     const today = dayOf(new Date(now), 'Europe/London');

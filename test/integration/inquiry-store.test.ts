@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { DUE_SHARDS } from '../../shared/adapters/dynamodb/table-definition';
 import { ReferenceTakenError } from '../../shared/domain/errors';
 import type { Inquiry } from '../../shared/domain/inquiry';
@@ -46,7 +46,7 @@ describe('DynamoDB inquiry store (DynamoDB Local)', () => {
   it('finds what is due through the sparse due index, across shards and pages, and nothing else', async () => {
     const { deps, client, tableName } = await realDeps();
     // Pages of three items, so every shard is read over several pages.
-    const store = createDynamoInquiryStore({ client, tableName, duePageSize: 3 });
+    const store = createDynamoStore({ client, tableName, duePageSize: 3 });
     const due: string[] = [];
     for (let i = 0; i < 40; i++) {
       const nextStepAt = i % 2 === 0 ? `2026-11-23T12:${String(i).padStart(2, '0')}:00.000Z` : '2026-11-24T12:00:00.000Z';

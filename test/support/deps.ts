@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { localSesClient } from '../../infra/local/ses-local';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../../shared/adapters/ses/mailer';
 import { parseConfig } from '../../shared/config/load';
@@ -53,7 +53,7 @@ export async function realDeps(config = testConfig(), clock: Clock = travellingC
   const events = createEventLog();
   const deps: Deps = {
     config,
-    store: createDynamoInquiryStore({ client, tableName }),
+    store: createDynamoStore({ client, tableName }),
     mailer: createSesMailer({ client: localSesClient(inject('sesEndpoint')) }),
     events,
     clock,

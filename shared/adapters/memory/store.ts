@@ -2,7 +2,7 @@ import type { FolderCheckpoint, MailboxHealth } from '../../domain/mailbox-watch
 import { ReferenceTakenError } from '../../domain/errors';
 import { nextCheckAt, type Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
-import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
+import type { AckLog, WatchdogStore } from '../../ports/store';
 
 /**
  * The store port held in memory, for runs that must leave nothing behind: the mail dry run (`npm run check-mail`)
@@ -11,7 +11,7 @@ import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
  * same-content window, unique references, optimistic versions, one mail record per mail, versioned ack logs —
  * so a dry run decides what the deployed watchdog would.
  */
-export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquiry[] } {
+export function createMemoryStore(): WatchdogStore & { inquiries(): Inquiry[] } {
   const inquiries = new Map<string, Inquiry>();
   const deliveries = new Map<string, { inquiryId: string; expiresAt?: number }>();
   const references = new Map<string, string>();
