@@ -8,6 +8,7 @@ import { signTypeform } from '../../shared/channels/signatures/body-hmac';
 import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { launchBrowser } from '../support/chromium';
 import { waitForMails } from '../support/ses-store';
+import { acmeInbox } from '../support/acme';
 
 /**
  * `npm start` as a user runs it: the demo contact form is served on its own origin (another port), Chromium fills
@@ -23,17 +24,7 @@ describe('demo form in a real browser, and provider webhooks, against the local 
       startLocalRuntime({
         config: ({ demo }: { demo: number }) => ({
           inboxes: [
-            {
-              id: 'acme',
-              name: 'Acme Plumbing',
-              address: 'hello@acme-plumbing.test',
-              from: 'Acme Plumbing <hello@acme-plumbing.test>',
-              managers: ['maria@acme-plumbing.test'],
-              timeZone: 'Europe/London',
-              hours: '24/7',
-              replyWithin: '4h',
-              forms: { allowedOrigins: [`http://127.0.0.1:${demo}`], minFillSeconds: 1 },
-            },
+            acmeInbox({ forms: { allowedOrigins: [`http://127.0.0.1:${demo}`], minFillSeconds: 1 } }),
           ],
         }),
         inMemory: true,

@@ -11,6 +11,7 @@ import { launchBrowser } from '../support/chromium';
 import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { anInquiry } from '../support/inquiries';
 import { waitForMails } from '../support/ses-store';
+import { acmeInbox } from '../support/acme';
 
 /** Screenshots for people to look at; the directory is git-ignored. */
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
@@ -22,20 +23,7 @@ type InBrowser = {
 };
 
 /** One 24/7 inbox with the defaults (daily digest on), as a small business would start. */
-const STATUS_CONFIG = {
-  inboxes: [
-    {
-      id: 'acme',
-      name: 'Acme Plumbing',
-      address: 'hello@acme-plumbing.test',
-      from: 'Acme Plumbing <hello@acme-plumbing.test>',
-      managers: ['maria@acme-plumbing.test'],
-      timeZone: 'Europe/London',
-      hours: '24/7',
-      replyWithin: '4h',
-    },
-  ],
-};
+const STATUS_CONFIG = { inboxes: [acmeInbox()] };
 
 /** `npm start` as a manager meets it: a seeded inbox, the status page in headless Chromium, desktop and phone. */
 describe('status page in a browser (npm start + headless Chromium)', () => {

@@ -11,6 +11,7 @@ import type { Clock } from '../../shared/ports/clock';
 import type { Deps } from '../../shared/ports/deps';
 import { silentLogger } from '../../shared/adapters/logging/silent-logger';
 import { envSecrets } from '../../shared/adapters/env/secrets';
+import { uniqueAcmeInbox } from './acme';
 
 /** A clock tests move by hand. */
 export function travellingClock(start: string): Clock & { set(at: string | Date): void; advance(ms: number): void } {
@@ -24,23 +25,14 @@ export function travellingClock(start: string): Clock & { set(at: string | Date)
 
 /** A config with one inbox whose addresses are unique to the test, so mails in the shared SES store can be told apart. */
 export function testConfig(overrides: Record<string, unknown> = {}) {
-  const tag = randomUUID().slice(0, 8);
   return parseConfig({
     inboxes: [
-      {
-        id: 'acme',
-        name: 'Acme Plumbing',
-        address: `hello-${tag}@acme.test`,
-        from: `Acme Plumbing <hello-${tag}@acme.test>`,
-        team: [`team-${tag}@acme.test`],
-        managers: [`manager-${tag}@acme.test`],
-        timeZone: 'Europe/London',
+      uniqueAcmeInbox({
         hours: { 'mon-fri': '09:00-17:00' },
         holidays: ['2026-12-25'],
-        replyWithin: '4h',
         escalation: [{ after: '100%', notify: 'managers' }],
         ...overrides,
-      },
+      }),
     ],
   });
 }

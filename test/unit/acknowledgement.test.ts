@@ -5,18 +5,9 @@ import { capAddress, decideAck, DEFAULT_GLOBAL_ACK_LIMIT, DEFAULT_INBOX_ACK_LIMI
 import { ackView, renderAcknowledgement } from '../../shared/messages/acknowledgement';
 import { threadableMessageId } from '../../shared/messages/addresses';
 import { anInquiry } from '../support/inquiries';
+import { acmeInbox } from '../support/acme';
 
-const baseInbox = {
-  id: 'acme',
-  name: 'Acme Plumbing',
-  address: 'hello@acme.test',
-  from: 'Acme Plumbing <hello@acme.test>',
-  managers: ['m@acme.test'],
-  timeZone: 'Europe/London',
-  hours: { 'mon-fri': '09:00-17:00' },
-  holidays: ['2026-12-25'],
-  replyWithin: '4h',
-};
+const baseInbox = acmeInbox({ hours: { 'mon-fri': '09:00-17:00' }, holidays: ['2026-12-25'] });
 const inboxWith = (more: Record<string, unknown> = {}) => parseConfig({ inboxes: [{ ...baseInbox, ...more }] }).inboxes[0]!;
 const configError = (more: Record<string, unknown>) => {
   try {
