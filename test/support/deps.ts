@@ -23,6 +23,9 @@ export function travellingClock(start: string): Clock & { set(at: string | Date)
   };
 }
 
+/** The secrets every test's ports read: API token, signing key and public URL. */
+export const TEST_SECRETS = envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key', WATCHDOG_PUBLIC_URL: 'https://watchdog.test' });
+
 /** A config with one inbox whose addresses are unique to the test, so mails in the shared SES store can be told apart. */
 export function testConfig(overrides: Record<string, unknown> = {}) {
   return parseConfig({
@@ -50,7 +53,7 @@ export async function realDeps(config = testConfig(), clock: Clock = travellingC
     events,
     clock,
     log: silentLogger,
-    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key', WATCHDOG_PUBLIC_URL: 'https://watchdog.test' }),
+    secrets: TEST_SECRETS,
     allowUnsignedWebhooks: true,
   };
   return { deps, events, client, tableName, sesEndpoint: inject('sesEndpoint') };
