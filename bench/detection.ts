@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
-import { fixedClock, type Clock } from '../shared/ports/clock';
+import { type Clock } from '../shared/ports/clock';
+import { fixedClock } from '../shared/adapters/fixed-clock';
 import type { Deps } from '../shared/ports/deps';
-import { silentLogger } from '../shared/ports/logger';
-import { envSecrets } from '../shared/ports/secrets';
+import { silentLogger } from '../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { runSweep } from '../shared/use-cases/run-sweep';
 import { localDynamoClient } from '../infra/local/dynamodb-local';
@@ -59,7 +60,7 @@ export async function benchDetection(endpoints: { dynamo: string; ses: string },
   const liveClock: Clock = { now: () => new Date(current.tick + (performance.now() - current.startedAt)) };
   const deps = (clock: Clock): Deps => ({
     config,
-    store: createDynamoInquiryStore({ client, tableName }),
+    store: createDynamoStore({ client, tableName }),
     mailer: {
       async send(mail) {
         const result = await ses.send(mail);

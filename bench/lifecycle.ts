@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { DUE_SHARDS } from '../shared/adapters/dynamodb/table-definition';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
 import type { Deps } from '../shared/ports/deps';
-import { silentLogger } from '../shared/ports/logger';
-import { envSecrets } from '../shared/ports/secrets';
+import { silentLogger } from '../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { runSweep } from '../shared/use-cases/run-sweep';
@@ -76,7 +76,7 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
   const mailer = createSesMailer({ client: localSesClient(endpoints.ses) });
   const deps = (at: string): Deps => ({
     config,
-    store: createDynamoInquiryStore({ client, tableName }),
+    store: createDynamoStore({ client, tableName }),
     mailer: { send: async (mail) => (mails++, mailer.send(mail)) },
     events,
     clock: { now: () => new Date(at) },

@@ -3,14 +3,14 @@ import { startDynamoDbLocal, localDynamoClient } from '../infra/local/dynamodb-l
 import { freePort } from '../infra/local/ports';
 import { startSesLocal, localSesClient } from '../infra/local/ses-local';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
-import { systemClock } from '../shared/ports/clock';
+import { systemClock } from '../shared/adapters/system-clock';
 import type { Deps } from '../shared/ports/deps';
-import { silentLogger } from '../shared/ports/logger';
-import { envSecrets } from '../shared/ports/secrets';
+import { silentLogger } from '../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { pollMailboxes } from '../shared/use-cases/watch-mailbox';
 import { startDovecot } from '../test/support/dovecot';
@@ -60,7 +60,7 @@ try {
     });
     const deps: Deps = {
       config,
-      store: createDynamoInquiryStore({ client, tableName }),
+      store: createDynamoStore({ client, tableName }),
       mailer: createSesMailer({ client: localSesClient(ses.endpoint) }),
       events: createEventLog(),
       clock: systemClock,

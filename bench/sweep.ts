@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../shared/adapters/dynamodb/store';
 import { createEventLog } from '../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../shared/adapters/ses/mailer';
 import { parseConfig } from '../shared/config/load';
-import { fixedClock } from '../shared/ports/clock';
+import { fixedClock } from '../shared/adapters/fixed-clock';
 import type { Deps } from '../shared/ports/deps';
-import { silentLogger } from '../shared/ports/logger';
-import { envSecrets } from '../shared/ports/secrets';
+import { silentLogger } from '../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { runSweep } from '../shared/use-cases/run-sweep';
 import { localDynamoClient } from '../infra/local/dynamodb-local';
@@ -50,7 +50,7 @@ export async function benchSweep(endpoints: { dynamo: string; ses: string }, sto
   let readCapacityUnits = 0;
   let queries = 0;
   let batchGets = 0;
-  const store = createDynamoInquiryStore({
+  const store = createDynamoStore({
     client,
     tableName,
     onRead: (units, items, operation) => {

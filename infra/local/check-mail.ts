@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createMemoryInquiryStore } from '../../shared/adapters/memory/inquiry-store';
+import { createMemoryStore } from '../../shared/adapters/memory/store';
 import { createRecordingMailer } from '../../shared/adapters/memory/recording-mailer';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
 import { parseMail, UnparseableMailError } from '../../shared/channels/email/parse';
@@ -8,8 +8,8 @@ import { findInbox } from '../../shared/config/inboxes';
 import type { WatchdogConfig } from '../../shared/config/schema';
 import type { MailOutcome } from '../../shared/domain/mail-record';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
-import { envSecrets } from '../../shared/ports/secrets';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import type { MailFile } from './mail-files';
 
@@ -59,7 +59,7 @@ export interface CheckOptions {
 
 export async function checkMail(config: WatchdogConfig, mails: MailFile[], options: CheckOptions = {}): Promise<CheckedMail[]> {
   const inbox = findInbox(config, options.inboxId ?? config.inboxes[0]!.id);
-  const store = createMemoryInquiryStore();
+  const store = createMemoryStore();
   const mailer = createRecordingMailer();
   let at = (options.now ?? (() => new Date()))();
   const deps: Deps = { config, store, mailer, events: createEventLog(), clock: { now: () => new Date(at.getTime()) }, log: silentLogger, secrets: envSecrets({}) };

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { WEEKDAYS, type Weekday } from '../../shared/domain/business-hours';
 import { durationMs, parseDuration } from '../../shared/domain/duration';
 import type { Inquiry } from '../../shared/domain/inquiry';
-import type { InquiryStore } from '../../shared/ports/inquiry-store';
+import type { WatchdogStore } from '../../shared/ports/store';
 
 /**
  * Times `POST /_dev/sweep?at=` understands, so that a tour can be followed on any day without editing dates:
@@ -45,7 +45,7 @@ export function parseSimulatedTime(value: string, now: Date, zone: string): Date
  * so the status page can say which entries did not really happen then (DESIGN.md §5: `/_dev/sweep` is
  * local only; nothing of this reaches AWS).
  */
-export function markingSimulatedEntries(store: InquiryStore): InquiryStore {
+export function markingSimulatedEntries(store: WatchdogStore): WatchdogStore {
   const mark = (before: Inquiry, after: Inquiry): Inquiry => {
     const known = new Set(before.timeline.map((entry) => JSON.stringify(entry)));
     return {

@@ -1,11 +1,13 @@
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
 import { localMetrics } from '../../shared/adapters/local-metrics/metrics';
 import { createSesMailer } from '../../shared/adapters/ses/mailer';
 import type { WatchdogConfig } from '../../shared/config/schema';
-import { systemClock, type Clock } from '../../shared/ports/clock';
+import { type Clock } from '../../shared/ports/clock';
+import { systemClock } from '../../shared/adapters/system-clock';
 import type { Deps } from '../../shared/ports/deps';
-import { jsonLogger, type Logger } from '../../shared/ports/logger';
+import { type Logger } from '../../shared/ports/logger';
+import { jsonLogger } from '../../shared/adapters/logging/json-logger';
 import type { SecretSource } from '../../shared/ports/secrets';
 import { localDynamoClient } from './dynamodb-local';
 import { localSesClient } from './ses-local';
@@ -26,7 +28,7 @@ export function createLocalDeps(options: {
 }): Deps & { events: ReturnType<typeof createEventLog>; metrics: ReturnType<typeof localMetrics> } {
   return {
     config: options.config,
-    store: createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
+    store: createDynamoStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
     mailer: createSesMailer({ client: localSesClient(options.sesEndpoint) }),
     events: createEventLog(options.eventsFile),
     clock: options.clock ?? systemClock,

@@ -1,7 +1,7 @@
 import type { WatchdogConfig } from '../config/schema';
 import type { Clock } from './clock';
 import type { EventPublisher } from './event-publisher';
-import type { InquiryStore } from './inquiry-store';
+import type { WatchdogStore } from './store';
 import type { Logger } from './logger';
 import type { Mailer } from './mailer';
 import type { Metrics } from './metrics';
@@ -10,7 +10,7 @@ import type { SecretSource } from './secrets';
 /** What every use case receives: the ports, built once by a composition root. */
 export interface Deps {
   config: WatchdogConfig;
-  store: InquiryStore;
+  store: WatchdogStore;
   mailer: Mailer;
   events: EventPublisher;
   clock: Clock;
@@ -26,3 +26,9 @@ export interface Deps {
   /** The local runtime only: the status page needs no sign-in (its banner says so). Deployed, it is always closed. */
   openStatusPage?: boolean;
 }
+
+/**
+ * What a use case receives when it stores only in `S` (narrow ports of ./store.ts): its signature says what it
+ * touches, and a test can hand it fakes of just those.
+ */
+export type DepsWith<S> = Omit<Deps, 'store'> & { store: S };

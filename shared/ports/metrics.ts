@@ -34,5 +34,3 @@ export interface Metrics {
   /** Adds `value` (default 1) to a count, or records one value of a distribution. */
   add(name: MetricName, dimensions: MetricDimensions, value?: number): void;
 }
-
-export const noMetrics: Metrics = { add() {} };

@@ -9,10 +9,14 @@ import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { renderAcknowledgement } from '../messages/acknowledgement';
 import { renderBudgetWarning } from '../messages/budget-warning';
 import { buildMail } from '../messages/outgoing-mail';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore, AckLogStore, BudgetStore, MessageLinkStore } from '../ports/store';
 import { measure } from './measure';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
+
+/** The stores this use case (and what it calls) writes to and reads. */
+export type AcknowledgeStore = InquiryStore & AckLogStore & BudgetStore & MessageLinkStore;
 
 /** How long a claimed send may take before the sweeper treats the claim as abandoned. */
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
@@ -29,7 +33,7 @@ const CAP_ATTEMPTS = 5;
  * a process that dies mid-send leaves the claim behind, and the sweeper marks it `unknown` rather than risk a
  * second mail. A capped acknowledgement is `suppressed` with its reason — never an error to the caller.
  */
-export async function acknowledgeInquiry(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
+export async function acknowledgeInquiry(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry): Promise<Inquiry> {
   if (inquiry.ack.state !== 'pending') return inquiry;
   const unreachable = unreachableReason(inquiry.customer.email);
   if (unreachable) return suppressAcknowledgement(deps, inquiry, unreachable);
@@ -87,7 +91,7 @@ export function unreachableReason(email: string): string | undefined {
  * Marks an inquiry's acknowledgement as not to be sent, with the reason (a cap, or a channel's own judgement such
  * as an auto-reply that must not be answered), in its timeline and as an `AcknowledgementSuppressed` event.
  */
-export async function suppressAcknowledgement(deps: Deps, inquiry: Inquiry, reason: string, detail: Record<string, unknown> = {}): Promise<Inquiry> {
+export async function suppressAcknowledgement(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, reason: string, detail: Record<string, unknown> = {}): Promise<Inquiry> {
   const at = deps.clock.now().toISOString();
   const { before, after } = await saveWithRetry(deps, inquiry.id, (current) =>
     current.ack.state === 'pending' || current.ack.state === 'claimed'
@@ -118,7 +122,7 @@ const newAddressLimit = (inbox: InboxConfig): AckLimit => {
  * One place in the inbox's budget of mail to addresses it never heard from: the defence against a script posting
  * the form (or a webhook) with other people's addresses. Kept in DynamoDB, so every Lambda shares it.
  */
-async function takeNewAddressBudget(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<boolean> {
+async function takeNewAddressBudget(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<boolean> {
   if (inbox.acknowledgement?.newAddresses === 'off') return true;
   const limit = newAddressLimit(inbox);
   return deps.store.takeBudgetSlot(`new-address-acks#${inbox.id}`, inquiry.id, limit.count, now, durationMs(limit.per));
@@ -129,7 +133,7 @@ async function takeNewAddressBudget(deps: Deps, inquiry: Inquiry, inbox: InboxCo
  * page → release). The managers hear of it once per burst: the burst lasts while held acknowledgements keep coming
  * less than one budget window apart.
  */
-async function holdAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<Inquiry> {
+async function holdAcknowledgement(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<Inquiry> {
   const limit = newAddressLimit(inbox);
   const reason = `held: more than ${limit.count} acknowledgements to new addresses in ${formatDuration(limit.per)} (the inbox's budget); release it on the status page to send it`;
   const at = now.toISOString();
@@ -163,7 +167,7 @@ async function holdAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxCon
  * A person releases a held acknowledgement (status page): it goes back to pending, marked as released so the
  * budget lets it through (the per-address caps still apply), and is sent now.
  */
-export async function releaseHeldAcknowledgement(deps: Deps, inquiryId: string, by: string): Promise<{ inquiry: Inquiry; released: boolean }> {
+export async function releaseHeldAcknowledgement(deps: DepsWith<AcknowledgeStore>, inquiryId: string, by: string): Promise<{ inquiry: Inquiry; released: boolean }> {
   const at = deps.clock.now().toISOString();
   const { before, after } = await saveWithRetry(deps, inquiryId, (current) =>
     current.ack.state === 'held'
@@ -179,7 +183,7 @@ export async function releaseHeldAcknowledgement(deps: Deps, inquiryId: string, 
 }
 
 /** A claim older than its timeout belongs to a process that died mid-send: record that, never re-send blindly. */
-export async function expireStaleClaim(deps: Deps, inquiry: Inquiry): Promise<Inquiry> {
+export async function expireStaleClaim(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry): Promise<Inquiry> {
   const now = deps.clock.now();
   if (inquiry.ack.state !== 'claimed' || !inquiry.ack.retryAt || Date.parse(inquiry.ack.retryAt) > now.getTime()) return inquiry;
   const reason = 'the sending process stopped before confirming';
@@ -206,7 +210,7 @@ const inboxLimit = (inbox: InboxConfig) => limitOf(inbox.acknowledgement?.limit,
 const globalLimit = (config: WatchdogConfig) => limitOf(config.acknowledgement?.globalLimit, DEFAULT_GLOBAL_ACK_LIMIT);
 
 /** Counts this acknowledgement against the recipient's caps, or says which cap forbids it. */
-async function reserveAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<CapDecision> {
+async function reserveAcknowledgement(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, inbox: InboxConfig, now: Date): Promise<CapDecision> {
   const address = capAddress(inquiry.customer.email);
   const limits = { inboxLimit: inboxLimit(inbox), globalLimit: globalLimit(deps.config) };
   const keepForMs = ackLogRetentionMs([limits.globalLimit, ...deps.config.inboxes.map(inboxLimit)]);
@@ -220,7 +224,7 @@ async function reserveAcknowledgement(deps: Deps, inquiry: Inquiry, inbox: Inbox
 }
 
 /** Gives a claim back after a clean failure: retried later with back-off, or abandoned after MAX_ATTEMPTS. */
-async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, error: Error): Promise<Inquiry> {
+async function releaseClaim(deps: DepsWith<AcknowledgeStore>, claimed: Inquiry, attempts: number, error: Error): Promise<Inquiry> {
   const now = deps.clock.now();
   const giveUp = attempts >= MAX_ATTEMPTS;
   const retryAt = new Date(now.getTime() + Math.min(60, 2 ** (attempts - 1)) * 60_000).toISOString();
@@ -251,7 +255,7 @@ async function releaseClaim(deps: Deps, claimed: Inquiry, attempts: number, erro
 }
 
 /** Notes on the customer's other open inquiries that this one came in and is linked to them. */
-async function linkOthers(deps: Deps, inquiry: Inquiry, others: Inquiry[], at: string): Promise<void> {
+async function linkOthers(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, others: Inquiry[], at: string): Promise<void> {
   for (const other of others) {
     await saveWithRetry(deps, other.id, (current) =>
       withTimeline(current, { at, type: 'linked', note: `The customer wrote again (${inquiry.reference}); linked to this inquiry.` }),
@@ -260,7 +264,7 @@ async function linkOthers(deps: Deps, inquiry: Inquiry, others: Inquiry[], at: s
 }
 
 /** Links an inquiry whose acknowledgement was not sent to the customer's other open ones, on both timelines. */
-async function linkOpenInquiries(deps: Deps, inquiry: Inquiry, others: Inquiry[]): Promise<Inquiry> {
+async function linkOpenInquiries(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, others: Inquiry[]): Promise<Inquiry> {
   if (others.length === 0) return inquiry;
   const at = deps.clock.now().toISOString();
   const references = others.map((other) => other.reference);
@@ -276,7 +280,7 @@ async function linkOpenInquiries(deps: Deps, inquiry: Inquiry, others: Inquiry[]
  * open inquiries, which the acknowledgement told them about.
  */
 async function recordSent(
-  deps: Deps,
+  deps: DepsWith<AcknowledgeStore>,
   claimed: Inquiry,
   sent: { attempts: number; messageId: string; providerMessageId: string; linked: Inquiry[] },
 ): Promise<Inquiry> {

@@ -7,7 +7,8 @@ import { RetryableError } from '../domain/errors';
 import { mayMailCustomer, withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
 import { renderFeedbackRequest } from '../messages/feedback-request';
 import { buildMail } from '../messages/outgoing-mail';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore } from '../ports/store';
 import { unreachableReason } from './acknowledge-inquiry';
 import { getInquiry } from './get-inquiry';
 import { publishEvents } from './publish';
@@ -36,7 +37,7 @@ export const feedbackDue = (inquiry: Inquiry, now: Date) =>
  * The sweeper's part: sends the "did we solve it?" mail at most once — claim (a versioned save only one process
  * wins), send, record. A clean failure goes back to `scheduled` a little later; after three, it is given up.
  */
-export async function requestFeedbackIfDue(deps: Deps, inquiry: Inquiry, now: Date): Promise<boolean> {
+export async function requestFeedbackIfDue(deps: DepsWith<InquiryStore>, inquiry: Inquiry, now: Date): Promise<boolean> {
   if (!feedbackDue(inquiry, now)) return false;
   const feedback = inquiry.feedback!;
   const stamp = now.toISOString();
@@ -92,20 +93,20 @@ export async function requestFeedbackIfDue(deps: Deps, inquiry: Inquiry, now: Da
   return true;
 }
 
-async function verify(deps: Deps, token: string): Promise<RatingLink> {
+async function verify(deps: DepsWith<InquiryStore>, token: string): Promise<RatingLink> {
   const key = await deps.secrets.get('signing-key');
   if (!key) throw new RetryableError('Rating links are not configured (no signing-key secret)');
   return verifyRatingToken(key, token, deps.clock.now());
 }
 
 /** GET of a rating link: which inquiry and rating — nothing is recorded (link scanners only GET). */
-export async function previewRating(deps: Deps, token: string): Promise<{ link: RatingLink; inquiry: Inquiry }> {
+export async function previewRating(deps: DepsWith<InquiryStore>, token: string): Promise<{ link: RatingLink; inquiry: Inquiry }> {
   const link = await verify(deps, token);
   return { link, inquiry: await getInquiry(deps, link.inquiryId) };
 }
 
 /** POST of a rating link: records the rating; clicking another later replaces it. */
-export async function recordRating(deps: Deps, token: string): Promise<{ link: RatingLink; inquiry: Inquiry }> {
+export async function recordRating(deps: DepsWith<InquiryStore>, token: string): Promise<{ link: RatingLink; inquiry: Inquiry }> {
   const link = await verify(deps, token);
   const stamp = deps.clock.now().toISOString();
   const { before, after } = await saveWithRetry(deps, link.inquiryId, (current) => {

@@ -6,7 +6,8 @@ import type { Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { newReference } from '../domain/reference';
 import { formatBusinessTime } from '../messages/time-phrases';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { AcknowledgeStore } from './acknowledge-inquiry';
 import { acknowledgeInquiry, suppressAcknowledgement } from './acknowledge-inquiry';
 import { measure } from './measure';
 import { publishEvents } from './publish';
@@ -27,7 +28,7 @@ const REFERENCE_ATTEMPTS = 5;
 
 /** Stores a new inquiry once per delivery, starts its clock and acknowledges the customer. */
 export async function receiveInquiry(
-  deps: Deps,
+  deps: DepsWith<AcknowledgeStore>,
   input: InquiryInput,
   options: {
     sameContentWithin?: { key: string; seconds: number };

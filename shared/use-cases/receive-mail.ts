@@ -12,11 +12,16 @@ import type { AckState } from '../domain/inquiry';
 import type { MailOutcome, MailRecord } from '../domain/mail-record';
 import { headerSafe } from '../messages/header-hygiene';
 import { mailManagers } from '../messages/manager-notice';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { MailRecordStore } from '../ports/store';
+import type { AcknowledgeStore } from './acknowledge-inquiry';
 import { mailReasonCode, measure } from './measure';
 import { receiveInquiry } from './receive-inquiry';
 import { recordAnswer } from './record-answer';
 import { recordFollowUp } from './record-follow-up';
+
+/** The stores this use case (and what it calls) writes to and reads. */
+export type ReceiveMailStore = AcknowledgeStore & MailRecordStore;
 
 /**
  * One received mail → exactly one outcome, recorded with its reason (a mail record), whatever it is:
@@ -61,7 +66,7 @@ export const mailKeyOf = (mail: Pick<ParsedMail, 'messageId' | 'contentHash'>) =
 
 const UNROUTABLE = 'unroutable';
 
-export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailResult> {
+export async function receiveMail(deps: DepsWith<ReceiveMailStore>, input: InboundMail): Promise<MailResult> {
   const now = deps.clock.now().toISOString();
   let mail: ParsedMail;
   try {
@@ -166,7 +171,7 @@ function formContent(form: FormNotification, mail: ParsedMail): { customer?: Mai
  * it does not. It is recorded (mail log and the inquiry's timeline, "unverified staff reply") and the inquiry stays
  * open; the managers see it and the ladder runs on.
  */
-async function recordUnverifiedStaffMail(deps: Deps, base: Omit<MailRecord, 'outcome' | 'reason'>, inquiry: Inquiry, from: string, why: string, mail: ParsedMail): Promise<MailResult> {
+async function recordUnverifiedStaffMail(deps: DepsWith<ReceiveMailStore>, base: Omit<MailRecord, 'outcome' | 'reason'>, inquiry: Inquiry, from: string, why: string, mail: ParsedMail): Promise<MailResult> {
   const at = deps.clock.now().toISOString();
   await saveWithRetry(deps, inquiry.id, (current) =>
     withTimeline(current, { at, type: 'unverified-staff-reply', note: `Unverified staff reply from ${from}${mail.subject ? ` ("${mail.subject.slice(0, 120)}")` : ''}: not counted as an answer, because ${why}.` }),
@@ -180,7 +185,7 @@ function normalOrAsSent(address: string): string {
   return normal.ok ? normal.address : address;
 }
 
-async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {
+async function finish(deps: DepsWith<ReceiveMailStore>, record: MailRecord): Promise<MailResult> {
   const { created, record: kept } = await deps.store.recordMail(record);
   if (created && (kept.outcome === 'ignored' || kept.outcome === 'unroutable' || kept.outcome === 'quarantined')) {
     measure(deps, kept.outcome === 'quarantined' ? 'MailQuarantined' : 'MailIgnored', { inboxId: kept.inboxId, channel: 'email' }, { reason: mailReasonCode(kept.reason) });
@@ -190,7 +195,7 @@ async function finish(deps: Deps, record: MailRecord): Promise<MailResult> {
 }
 
 /** A provider's message the owner must act on (confirm forwarding, allow external forwarding) goes to the managers. */
-async function passToManagers(deps: Deps, inbox: InboxConfig, mail: ParsedMail, reason: string): Promise<void> {
+async function passToManagers(deps: DepsWith<ReceiveMailStore>, inbox: InboxConfig, mail: ParsedMail, reason: string): Promise<void> {
   const text = [
     `The watchdog received a message for ${inbox.name} (${inbox.address}) that needs a person, not an acknowledgement:`,
     '',

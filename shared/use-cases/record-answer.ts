@@ -1,6 +1,7 @@
 import { findInbox } from '../config/inboxes';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore } from '../ports/store';
 import { scheduleFeedback } from './feedback';
 import { getInquiry } from './get-inquiry';
 import { measure } from './measure';
@@ -27,7 +28,7 @@ export interface AnswerResult {
  * Stops the clock: the inquiry is answered, leaves the due index (no further escalation) and the first-reply time
  * is kept for reports. Idempotent, and it wins over a sweep running at the same moment (it retries on conflict).
  */
-export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
+export async function recordAnswer(deps: DepsWith<InquiryStore>, inquiryId: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
   const now = deps.clock.now();
   const stamp = now.toISOString();
   const { before, after } = await saveWithRetry(deps, inquiryId, (current) => {
@@ -70,7 +71,7 @@ export async function recordAnswer(deps: Deps, inquiryId: string, answer: { by: 
 }
 
 /** Answered from outside (the API): the inquiry named by its id or its reference, as people quote either. */
-export async function recordAnswerTo(deps: Deps, idOrReference: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
+export async function recordAnswerTo(deps: DepsWith<InquiryStore>, idOrReference: string, answer: { by: string; via: AnswerSource }): Promise<AnswerResult> {
   const found = await getInquiry(deps, idOrReference);
   return recordAnswer(deps, found.id, answer);
 }

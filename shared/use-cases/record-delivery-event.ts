@@ -1,6 +1,7 @@
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import type { DeliveryProblem } from '../channels/email/delivery-event';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore, MessageLinkStore } from '../ports/store';
 import { saveWithRetry } from './save-with-retry';
 
 export type DeliveryEventOutcome = { recorded: true; inquiryId: string } | { recorded: false; reason: 'unknown-message' | 'already-recorded' };
@@ -12,7 +13,7 @@ const TYPES = { bounce: 'bounced', complaint: 'complaint' } as const;
  * store linked when it was sent) gets a timeline entry, once however often EventBridge delivers the event. What
  * else to do about it (tell a manager to phone the customer) is decided elsewhere.
  */
-export async function recordDeliveryEvent(deps: Pick<Deps, 'store' | 'log'>, problem: DeliveryProblem): Promise<DeliveryEventOutcome> {
+export async function recordDeliveryEvent(deps: Pick<DepsWith<InquiryStore & MessageLinkStore>, 'store' | 'log'>, problem: DeliveryProblem): Promise<DeliveryEventOutcome> {
   const found = await deps.store.findByMessageId(problem.messageId);
   if (!found) {
     deps.log.info('delivery_event.unknown_message', { kind: problem.kind, messageId: problem.messageId });

@@ -3,7 +3,8 @@ import { startClock } from '../domain/escalation';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { policyOf } from '../domain/policy';
 import { formatBusinessTime } from '../messages/time-phrases';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore } from '../ports/store';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -12,7 +13,7 @@ import { saveWithRetry } from './save-with-retry';
  * second inquiry); once it was answered, the follow-up reopens it with a fresh reply deadline and ladder, counted
  * from now under the same policy.
  */
-export async function recordFollowUp(deps: Deps, inquiryId: string, followUp: { summary: string }): Promise<{ inquiry: Inquiry; reopened: boolean }> {
+export async function recordFollowUp(deps: DepsWith<InquiryStore>, inquiryId: string, followUp: { summary: string }): Promise<{ inquiry: Inquiry; reopened: boolean }> {
   const now = deps.clock.now();
   const stamp = now.toISOString();
   let reopened = false;

@@ -4,7 +4,8 @@ import { header, parseMail, UnparseableMailError, type ParsedMail } from '../cha
 import type { InboxConfig } from '../config/schema';
 import type { MailRecord } from '../domain/mail-record';
 import type { Inquiry } from '../domain/inquiry';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore, MailRecordStore, MessageLinkStore } from '../ports/store';
 import { mailKeyOf, type MailResult } from './receive-mail';
 import { recordAnswer } from './record-answer';
 
@@ -19,7 +20,7 @@ import { recordAnswer } from './record-answer';
  *   UIDVALIDITY change, read older mail to that customer).
  * Idempotent: each message is recorded once (`sent:` + its mail key); seen again, nothing happens.
  */
-export async function recordSentReply(deps: Deps, inbox: InboxConfig, input: { raw: Buffer; rawRef: string; sentAt?: Date }): Promise<MailResult> {
+export async function recordSentReply(deps: DepsWith<InquiryStore & MessageLinkStore & MailRecordStore>, inbox: InboxConfig, input: { raw: Buffer; rawRef: string; sentAt?: Date }): Promise<MailResult> {
   let mail: ParsedMail;
   try {
     mail = await parseMail(input.raw);

@@ -9,7 +9,8 @@ import { renderHoldingUpdate } from '../messages/holding-update';
 import { buildMail } from '../messages/outgoing-mail';
 import { ladderTimeline } from '../messages/ladder-notes';
 import { formatBusinessTime } from '../messages/time-phrases';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { AcknowledgeStore } from './acknowledge-inquiry';
 import type { DomainEvent } from '../ports/event-publisher';
 import { forEachConcurrently } from '../util/for-each-concurrently';
 import { acknowledgeInquiry, expireStaleClaim, unreachableReason } from './acknowledge-inquiry';
@@ -54,7 +55,7 @@ export interface SweepOptions {
  * claimed: one alert per recipient listing every inquiry that reached a step for them (no storms), then the
  * holding updates to customers whose step asks for one.
  */
-export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options: SweepOptions = {}): Promise<SweepSummary> {
+export async function runSweep(deps: DepsWith<AcknowledgeStore>, now: Date = deps.clock.now(), options: SweepOptions = {}): Promise<SweepSummary> {
   const summary: SweepSummary = {
     at: now.toISOString(),
     due: 0,
@@ -68,7 +69,7 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options
     failures: 0,
     unfinished: false,
   };
-  const sweepDeps: Deps = { ...deps, clock: { now: () => new Date(now.getTime()) } };
+  const sweepDeps: DepsWith<AcknowledgeStore> = { ...deps, clock: { now: () => new Date(now.getTime()) } };
   const alerts: AlertDuty[] = [];
   const holdingUpdates: Inquiry[] = [];
   const started = performance.now();
@@ -103,7 +104,7 @@ export async function runSweep(deps: Deps, now: Date = deps.clock.now(), options
 }
 
 /** Saves the inquiry's next ladder position; only when that save wins does this sweep take on the mail it implies. */
-async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary, alerts: AlertDuty[], holdingUpdates: Inquiry[]): Promise<void> {
+async function claimSteps(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, now: Date, summary: SweepSummary, alerts: AlertDuty[], holdingUpdates: Inquiry[]): Promise<void> {
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const move = advanceLadder(inquiry, { calendar: calendarOf(inbox), ladder: inbox.escalation, team: inbox.team, managers: inbox.managers }, now);
   if (!move) return;
@@ -139,7 +140,7 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
 }
 
 /** One mail per recipient and inbox; a failed one is queued on its inquiries for the next sweep, not lost. */
-async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: SweepSummary): Promise<void> {
+async function sendAlerts(deps: DepsWith<AcknowledgeStore>, duties: AlertDuty[], now: Date, summary: SweepSummary): Promise<void> {
   const groups = groupAlertDuties(duties);
   if (groups.length === 0) return;
   const [key, base] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('public-url')]);
@@ -181,7 +182,7 @@ async function sendAlerts(deps: Deps, duties: AlertDuty[], now: Date, summary: S
 }
 
 /** The alert to this recipient went out: it is no longer owed (a failure here only risks a repeat, never a loss). */
-async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
+async function settleOwedAlert(deps: DepsWith<AcknowledgeStore>, duty: AlertDuty): Promise<void> {
   await saveWithRetry(deps, duty.inquiry.id, (current) => {
     const escalation = alertSettled(current.escalation, duty.recipient);
     return escalation && { ...current, escalation };
@@ -189,14 +190,14 @@ async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
 }
 
 /** A step asked for a holding update this customer must not get: the timeline says why. */
-async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string, note: string): Promise<void> {
+async function noteSkippedUpdate(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, stamp: string, note: string): Promise<void> {
   await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note })).catch((error: unknown) =>
     deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
   );
 }
 
 /** "We have not forgotten you", threaded under our acknowledgement, with the honest new expectation. */
-async function sendHoldingUpdate(deps: Deps, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
+async function sendHoldingUpdate(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, now: Date, summary: SweepSummary): Promise<void> {
   const inbox = findInbox(deps.config, inquiry.inboxId);
   const expectedBy = replyDeadline(calendarOf(inbox), now, policyOf(inbox, inquiry));
   const stamp = now.toISOString();

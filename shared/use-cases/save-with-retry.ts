@@ -1,6 +1,6 @@
 import { NotFoundError, RetryableError } from '../domain/errors';
 import type { Inquiry } from '../domain/inquiry';
-import type { Deps } from '../ports/deps';
+import type { InquiryStore } from '../ports/store';
 
 const ATTEMPTS = 5;
 
@@ -9,7 +9,7 @@ const ATTEMPTS = 5;
  * version conflict it re-reads and recomputes. `change` returns undefined when there is nothing to do.
  */
 export async function saveWithRetry(
-  deps: Pick<Deps, 'store'>,
+  deps: { store: InquiryStore },
   inquiryId: string,
   change: (current: Inquiry) => Inquiry | undefined,
 ): Promise<{ before: Inquiry; after?: Inquiry }> {

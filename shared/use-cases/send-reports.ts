@@ -1,6 +1,7 @@
 import type { InboxConfig } from '../config/schema';
 import { buildMail, type MailContent } from '../messages/outgoing-mail';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore, ClaimStore } from '../ports/store';
 import { renderDigest } from '../reports/digest-mail';
 import { dayOf, localTimeOn, weekBefore, weekdayOf, weekOf, type Period } from '../reports/periods';
 import { weekStats } from '../reports/statistics';
@@ -24,7 +25,7 @@ const RATING_LOOKBACK_MS = 28 * 86_400_000;
  * sweep timer, the reports schedule on AWS): from the configured local time on, a digest not yet sent today goes
  * out, so a missed tick only makes it later. A clean send failure gives the claim back for the next tick.
  */
-export async function sendDueReports(deps: Deps, now: Date = deps.clock.now()): Promise<ReportsSummary> {
+export async function sendDueReports(deps: DepsWith<InquiryStore & ClaimStore>, now: Date = deps.clock.now()): Promise<ReportsSummary> {
   const summary: ReportsSummary = { at: now.toISOString(), digests: 0, weeklyReports: 0, failures: 0 };
   for (const inbox of deps.config.inboxes) {
     const zone = inbox.timeZone;
@@ -40,7 +41,7 @@ export async function sendDueReports(deps: Deps, now: Date = deps.clock.now()): 
   return summary;
 }
 
-async function once(deps: Deps, name: string, now: Date, summary: ReportsSummary, send: () => Promise<void>): Promise<boolean> {
+async function once(deps: DepsWith<InquiryStore & ClaimStore>, name: string, now: Date, summary: ReportsSummary, send: () => Promise<void>): Promise<boolean> {
   if (!(await deps.store.claimOnce(name, new Date(now.getTime() + CLAIM_DAYS * 86_400_000)))) return false;
   try {
     await send();
@@ -53,7 +54,7 @@ async function once(deps: Deps, name: string, now: Date, summary: ReportsSummary
   }
 }
 
-async function statusUrl(deps: Deps): Promise<string | undefined> {
+async function statusUrl(deps: DepsWith<InquiryStore & ClaimStore>): Promise<string | undefined> {
   const base = await deps.secrets.get('public-url');
   return base ? `${base.replace(/\/$/, '')}/` : undefined;
 }
@@ -61,7 +62,7 @@ async function statusUrl(deps: Deps): Promise<string | undefined> {
 const recipients = (inbox: InboxConfig) => inbox.reports.to ?? inbox.managers;
 
 /** The daily digest of one inbox: what is open, what is past its promised time, who has waited longest. */
-export async function sendDigest(deps: Deps, inbox: InboxConfig, now: Date): Promise<void> {
+export async function sendDigest(deps: DepsWith<InquiryStore & ClaimStore>, inbox: InboxConfig, now: Date): Promise<void> {
   const today = dayOf(now, inbox.timeZone);
   const yesterday = dayOf(new Date(today.start.getTime() - 1), inbox.timeZone);
   const [open, answered] = await Promise.all([deps.store.listOpen(inbox.id, 1000), deps.store.listAnswered(inbox.id, yesterday.start, yesterday.end)]);
@@ -69,7 +70,7 @@ export async function sendDigest(deps: Deps, inbox: InboxConfig, now: Date): Pro
 }
 
 /** The weekly report of one inbox about `week`, compared with the week before. */
-export async function sendWeeklyReport(deps: Deps, inbox: InboxConfig, week: Period, now: Date): Promise<void> {
+export async function sendWeeklyReport(deps: DepsWith<InquiryStore & ClaimStore>, inbox: InboxConfig, week: Period, now: Date): Promise<void> {
   const previous = weekBefore(week, inbox.timeZone);
   const candidates = await deps.store.listReceived(inbox.id, new Date(previous.start.getTime() - RATING_LOOKBACK_MS), week.end);
   const stats = (period: Period) => weekStats(candidates, period, inbox.timeZone, now);
@@ -77,6 +78,6 @@ export async function sendWeeklyReport(deps: Deps, inbox: InboxConfig, week: Per
 }
 
 /** One mail to the inbox's report recipients (they are colleagues: one message, everyone in To). */
-async function mailReport(deps: Deps, inbox: InboxConfig, kind: 'digest' | 'weekly-report', content: MailContent): Promise<void> {
+async function mailReport(deps: DepsWith<InquiryStore & ClaimStore>, inbox: InboxConfig, kind: 'digest' | 'weekly-report', content: MailContent): Promise<void> {
   await deps.mailer.send(buildMail({ kind, inbox, to: recipients(inbox), content, about: inbox.id }));
 }

@@ -9,7 +9,8 @@ import { mac } from '../signing/tokens';
 import { newMessageId } from '../messages/addresses';
 import { buildMail } from '../messages/outgoing-mail';
 import { renderSignInLink } from '../messages/sign-in-link';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { ClaimStore, CounterStore } from '../ports/store';
 import { allowedViewers, viewerFor, type Viewer } from './viewer-scope';
 
 export { allowedViewers } from './viewer-scope';
@@ -22,7 +23,7 @@ const MAIL_WINDOW_MS = 5 * 60_000;
  */
 export const SIGN_IN_ANSWER_MS = 600;
 
-async function signingKey(deps: Deps): Promise<string> {
+async function signingKey(deps: DepsWith<ClaimStore & CounterStore>): Promise<string> {
   const key = await deps.secrets.get('signing-key');
   if (!key) throw new RetryableError('Sign-in is not configured (no signing-key secret)');
   return key;
@@ -39,14 +40,14 @@ const tokenPrint = (key: string, apiToken: string | undefined) => mac(key, 'inqu
  * paths make the same store write and wait out SIGN_IN_ANSWER_MS), so the form does not tell a stranger which
  * addresses are managers.
  */
-export async function requestSignInLink(deps: Deps, email: string): Promise<void> {
+export async function requestSignInLink(deps: DepsWith<ClaimStore & CounterStore>, email: string): Promise<void> {
   const floor = new Promise((resolve) => setTimeout(resolve, SIGN_IN_ANSWER_MS));
   const work = mailSignInLink(deps, email.trim().toLowerCase());
   const [result] = await Promise.allSettled([work, floor]);
   if (result.status === 'rejected') throw result.reason;
 }
 
-async function mailSignInLink(deps: Deps, who: string): Promise<void> {
+async function mailSignInLink(deps: DepsWith<ClaimStore & CounterStore>, who: string): Promise<void> {
   const now = deps.clock.now();
   const window = Math.floor(now.getTime() / MAIL_WINDOW_MS);
   const allowed = allowedViewers(deps.config).has(who);
@@ -66,19 +67,19 @@ async function mailSignInLink(deps: Deps, who: string): Promise<void> {
 }
 
 /** Whom a sign-in link is for (a GET only shows this; the POST uses it up). */
-export async function checkSignInLink(deps: Deps, token: string): Promise<string> {
+export async function checkSignInLink(deps: DepsWith<ClaimStore & CounterStore>, token: string): Promise<string> {
   const claims = verifySignInToken(await signingKey(deps), token, deps.clock.now());
   if (!claims) throw new UnauthorizedError('This sign-in link is not valid or has expired. Ask for a new one.');
   return claims.who;
 }
 
-async function newSession(deps: Deps, key: string, who: string): Promise<string> {
+async function newSession(deps: DepsWith<ClaimStore & CounterStore>, key: string, who: string): Promise<string> {
   const [version, apiToken] = await Promise.all([deps.store.readCounter(versionCounter(who)), deps.secrets.get('api-token')]);
   return createSessionToken(key, { who, id: randomUUID(), version, tokenPrint: tokenPrint(key, apiToken) }, deps.clock.now());
 }
 
 /** Uses up a sign-in link (once) and returns the session token for the cookie. */
-export async function completeSignIn(deps: Deps, token: string): Promise<string> {
+export async function completeSignIn(deps: DepsWith<ClaimStore & CounterStore>, token: string): Promise<string> {
   const key = await signingKey(deps);
   const now = deps.clock.now();
   const claims = verifySignInToken(key, token, now);
@@ -91,14 +92,14 @@ export async function completeSignIn(deps: Deps, token: string): Promise<string>
 }
 
 /** For a business without mail set up yet: the API token signs in too. */
-export async function signInWithApiToken(deps: Deps, given: string): Promise<string> {
+export async function signInWithApiToken(deps: DepsWith<ClaimStore & CounterStore>, given: string): Promise<string> {
   const expected = await deps.secrets.get('api-token');
   if (!expected || !safeEqual(given.trim(), expected)) throw new UnauthorizedError('That is not the API token.');
   return newSession(deps, await signingKey(deps), 'api-token');
 }
 
 /** The session of the request's cookie when it is still valid on the server, else undefined. */
-async function liveSession(deps: Deps, request: HttpRequest): Promise<SignedClaims | undefined> {
+async function liveSession(deps: DepsWith<ClaimStore & CounterStore>, request: HttpRequest): Promise<SignedClaims | undefined> {
   const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
   if (!cookie) return undefined;
   const [key, apiToken] = await Promise.all([deps.secrets.get('signing-key'), deps.secrets.get('api-token')]);
@@ -116,7 +117,7 @@ async function liveSession(deps: Deps, request: HttpRequest): Promise<SignedClai
  * of a live session — still on the list of viewers, so removing a manager from the config ends their session — or
  * a caller with the API token as a bearer. Undefined: show the sign-in page.
  */
-export async function currentViewer(deps: Deps, request: HttpRequest): Promise<Viewer | undefined> {
+export async function currentViewer(deps: DepsWith<ClaimStore & CounterStore>, request: HttpRequest): Promise<Viewer | undefined> {
   if (deps.openStatusPage) return viewerFor(deps.config, 'local');
   const session = await liveSession(deps, request);
   if (session) return viewerFor(deps.config, session.who);
@@ -125,7 +126,7 @@ export async function currentViewer(deps: Deps, request: HttpRequest): Promise<V
 }
 
 /** Sign-out ends this session on the server (a copied cookie stops working too); `everywhere` ends all of the viewer's. */
-export async function signOut(deps: Deps, request: HttpRequest, options: { everywhere?: boolean } = {}): Promise<void> {
+export async function signOut(deps: DepsWith<ClaimStore & CounterStore>, request: HttpRequest, options: { everywhere?: boolean } = {}): Promise<void> {
   const session = await liveSession(deps, request);
   if (!session) return;
   const now = deps.clock.now();

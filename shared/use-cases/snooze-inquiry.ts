@@ -1,6 +1,7 @@
 import { ConflictError } from '../domain/errors';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore } from '../ports/store';
 import { publishEvents } from './publish';
 import { saveWithRetry } from './save-with-retry';
 
@@ -8,7 +9,7 @@ import { saveWithRetry } from './save-with-retry';
  * Puts the next escalation off by `ms` of wall-clock time from now ("I'm on it, give me an hour"). Pressing it
  * twice does not add up: the next step moves to at least now + ms. The deadline promised to the customer stays.
  */
-export async function snoozeInquiry(deps: Deps, inquiryId: string, snooze: { ms: number; by: string }): Promise<Inquiry> {
+export async function snoozeInquiry(deps: DepsWith<InquiryStore>, inquiryId: string, snooze: { ms: number; by: string }): Promise<Inquiry> {
   const now = deps.clock.now();
   const until = new Date(now.getTime() + snooze.ms).toISOString();
   const label = snooze.ms % 3_600_000 === 0 ? `${snooze.ms / 3_600_000} hour${snooze.ms === 3_600_000 ? '' : 's'}` : `${Math.round(snooze.ms / 60_000)} minutes`;

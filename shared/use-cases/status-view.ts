@@ -1,7 +1,8 @@
 import type { InboxConfig } from '../config/schema';
 import type { Inquiry } from '../domain/inquiry';
 import type { MailboxHealth } from '../domain/mailbox-watch';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { InquiryStore, MailboxStateStore } from '../ports/store';
 import { dayOf } from '../reports/periods';
 import { visibleInboxes, type Viewer } from './viewer-scope';
 
@@ -19,7 +20,7 @@ export interface InboxStatus {
 export const OPEN_SHOWN = 500;
 
 /** What the status page shows, of the inboxes the viewer may see: per inbox, two index queries (open by deadline; answered since local midnight), and the mailbox watch's health item. */
-export async function loadStatus(deps: Deps, viewer: Viewer): Promise<{ now: Date; inboxes: InboxStatus[] }> {
+export async function loadStatus(deps: DepsWith<InquiryStore & MailboxStateStore>, viewer: Viewer): Promise<{ now: Date; inboxes: InboxStatus[] }> {
   const now = deps.clock.now();
   const inboxes = await Promise.all(
     visibleInboxes(deps.config, viewer).map(async (inbox): Promise<InboxStatus> => {

@@ -3,7 +3,9 @@ import { RetryableError } from '../domain/errors';
 import { CONNECTION_TROUBLE_REPORT_AFTER_MS, loginBackoffMs, type MailboxHealth, type MailboxProblem, type MailboxProblemKind } from '../domain/mailbox-watch';
 import { renderMailboxProblem, renderMailboxRecovered } from '../messages/mailbox-problem';
 import { mailManagers } from '../messages/manager-notice';
-import type { Deps } from '../ports/deps';
+import type { DepsWith } from '../ports/deps';
+import type { MailboxStateStore } from '../ports/store';
+import type { ReceiveMailStore } from './receive-mail';
 import { MailboxLoginError, MailboxSecretMissingError, type FolderRole, type MailboxPorts, type MailboxSession } from '../ports/mailbox';
 import { receiveMail, type MailResult } from './receive-mail';
 import { recordSentReply } from './record-sent-reply';
@@ -43,7 +45,7 @@ export interface MailboxPollReport {
   ms: number;
 }
 
-export async function pollMailboxes(deps: Deps, ports: MailboxPorts, options: { budgetMs?: number } = {}): Promise<MailboxPollReport[]> {
+export async function pollMailboxes(deps: DepsWith<ReceiveMailStore & MailboxStateStore>, ports: MailboxPorts, options: { budgetMs?: number } = {}): Promise<MailboxPollReport[]> {
   const connected = deps.config.inboxes.filter((inbox) => inbox.mailbox);
   const deadline = Date.now() + (options.budgetMs ?? 45_000);
   // Each mailbox on its own: a slow or failing server only uses up its own share of the time.
@@ -57,7 +59,7 @@ export async function pollMailboxes(deps: Deps, ports: MailboxPorts, options: { 
   );
 }
 
-export async function pollMailbox(deps: Deps, ports: MailboxPorts, inbox: InboxConfig, deadline: number): Promise<MailboxPollReport> {
+export async function pollMailbox(deps: DepsWith<ReceiveMailStore & MailboxStateStore>, ports: MailboxPorts, inbox: InboxConfig, deadline: number): Promise<MailboxPollReport> {
   const started = Date.now();
   const connection = inbox.mailbox!;
   const report = (status: MailboxPollReport['status'], folders: FolderReport[], problem?: string): MailboxPollReport => ({
@@ -121,7 +123,7 @@ export async function pollMailbox(deps: Deps, ports: MailboxPorts, inbox: InboxC
   }
 }
 
-async function readFolder(deps: Deps, inbox: InboxConfig, session: MailboxSession, role: FolderRole, deadline: number): Promise<FolderReport | undefined> {
+async function readFolder(deps: DepsWith<ReceiveMailStore & MailboxStateStore>, inbox: InboxConfig, session: MailboxSession, role: FolderRole, deadline: number): Promise<FolderReport | undefined> {
   const folder = await session.open(role);
   if (!folder) return undefined;
   const checkpoint = await deps.store.getMailboxCheckpoint(inbox.id, role);
@@ -158,7 +160,7 @@ async function readFolder(deps: Deps, inbox: InboxConfig, session: MailboxSessio
 }
 
 /** A problem is told to the managers once; a wrong login is not tried again before its backoff (or a new secret). */
-async function noteProblem(deps: Deps, inbox: InboxConfig, health: MailboxHealth, kind: MailboxProblemKind, message: string, fingerprint?: string): Promise<void> {
+async function noteProblem(deps: DepsWith<ReceiveMailStore & MailboxStateStore>, inbox: InboxConfig, health: MailboxHealth, kind: MailboxProblemKind, message: string, fingerprint?: string): Promise<void> {
   const now = deps.clock.now();
   const same = health.problem?.kind === kind ? health.problem : undefined;
   const failures = (same?.failures ?? 0) + 1;
@@ -180,13 +182,13 @@ async function noteProblem(deps: Deps, inbox: InboxConfig, health: MailboxHealth
   if (due) await tellManagers(deps, inbox, renderMailboxProblem(inbox, problem));
 }
 
-async function noteRead(deps: Deps, inbox: InboxConfig, health: MailboxHealth): Promise<void> {
+async function noteRead(deps: DepsWith<ReceiveMailStore & MailboxStateStore>, inbox: InboxConfig, health: MailboxHealth): Promise<void> {
   const { version: _version, problem, ...rest } = health;
   if (!(await deps.store.saveMailboxHealth(health, { ...rest, lastReadAt: deps.clock.now().toISOString() }))) return;
   if (problem?.reportedAt) await tellManagers(deps, inbox, renderMailboxRecovered(inbox, problem));
 }
 
-async function tellManagers(deps: Deps, inbox: InboxConfig, mail: { subject: string; text: string }): Promise<void> {
+async function tellManagers(deps: DepsWith<ReceiveMailStore & MailboxStateStore>, inbox: InboxConfig, mail: { subject: string; text: string }): Promise<void> {
   try {
     await mailManagers(deps, inbox, mail);
   } catch (error) {

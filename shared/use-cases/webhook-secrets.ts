@@ -1,6 +1,7 @@
 import { RetryableError, UnauthorizedError } from '../domain/errors';
 import type { Deps } from '../ports/deps';
-import { secretEnvName, type SecretName } from '../ports/secrets';
+import { secretEnvName } from '../adapters/env/secrets';
+import type { SecretName } from '../ports/secrets';
 import { webhookSecretProblem } from '../channels/signatures/standard-webhooks';
 import { splitSecrets } from '../signing/compare';
 

@@ -2,13 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createDynamoInquiryStore } from '../adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../adapters/dynamodb/store';
 import { createEventBridgePublisher } from '../adapters/eventbridge/event-publisher';
 import { createSesMailer } from '../adapters/ses/mailer';
 import { ssmSecrets } from '../adapters/ssm/secrets';
 import { parseConfig } from '../config/load';
 import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
-import { systemClock } from '../ports/clock';
+import { systemClock } from '../adapters/system-clock';
 import type { Deps } from '../ports/deps';
 import type { SecretSource } from '../ports/secrets';
 import type { Observability } from '../adapters/powertools/observability';
@@ -22,7 +22,7 @@ export function createAwsDeps(observability: Pick<Observability, 'log' | 'metric
   if (!configJson) throw new Error(`${RUNTIME_ENV.configJson} is missing: the bundle was built without a config`);
   return {
     config: parseConfig(JSON.parse(configJson), 'the bundled configuration'),
-    store: createDynamoInquiryStore({ client: new DynamoDBClient({}), tableName: requireEnv(RUNTIME_ENV.tableName, env) }),
+    store: createDynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv(RUNTIME_ENV.tableName, env) }),
     mailer: createSesMailer({ client: new SESClient({}), configurationSet: env[RUNTIME_ENV.sesConfigurationSet] || undefined }),
     events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
     clock: systemClock,

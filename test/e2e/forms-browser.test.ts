@@ -3,11 +3,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { LOCAL_TABLE_NAME } from '../../infra/local/wiring';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { signTypeform } from '../../shared/channels/signatures/body-hmac';
 import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { launchBrowser } from '../support/chromium';
 import { waitForMails } from '../support/ses-store';
+import { acmeInbox } from '../support/acme';
 
 /**
  * `npm start` as a user runs it: the demo contact form is served on its own origin (another port), Chromium fills
@@ -23,17 +24,7 @@ describe('demo form in a real browser, and provider webhooks, against the local 
       startLocalRuntime({
         config: ({ demo }: { demo: number }) => ({
           inboxes: [
-            {
-              id: 'acme',
-              name: 'Acme Plumbing',
-              address: 'hello@acme-plumbing.test',
-              from: 'Acme Plumbing <hello@acme-plumbing.test>',
-              managers: ['maria@acme-plumbing.test'],
-              timeZone: 'Europe/London',
-              hours: '24/7',
-              replyWithin: '4h',
-              forms: { allowedOrigins: [`http://127.0.0.1:${demo}`], minFillSeconds: 1 },
-            },
+            acmeInbox({ forms: { allowedOrigins: [`http://127.0.0.1:${demo}`], minFillSeconds: 1 } }),
           ],
         }),
         inMemory: true,
@@ -75,7 +66,7 @@ describe('demo form in a real browser, and provider webhooks, against the local 
     expect(reference).toMatch(/^ACM-[0-9A-Z]{6}$/);
     expect(await page.textContent('#reply-by')).toMatch(/GMT|BST/);
 
-    const store = createDynamoInquiryStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
+    const store = createDynamoStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
     const stored = await store.getByReference(reference);
     expect(stored).toMatchObject({ channel: 'form', customer: { email: 'jane.browser@example.com', name: 'Jane Doe' }, subject: 'Leaking tap', message: 'The kitchen tap <drips> all night & day.', ack: { state: 'sent' } });
     const acks = await waitForMails(runtime.ses, 'jane.browser@example.com', 1);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { LOCAL_TABLE_NAME } from '../../infra/local/wiring';
 import type { Inquiry } from '../../shared/domain/inquiry';
@@ -11,6 +11,7 @@ import { launchBrowser } from '../support/chromium';
 import { startLocalRuntime, type LocalRuntime } from '../support/local-runtime';
 import { anInquiry } from '../support/inquiries';
 import { waitForMails } from '../support/ses-store';
+import { acmeInbox } from '../support/acme';
 
 /** Screenshots for people to look at; the directory is git-ignored. */
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
@@ -22,20 +23,7 @@ type InBrowser = {
 };
 
 /** One 24/7 inbox with the defaults (daily digest on), as a small business would start. */
-const STATUS_CONFIG = {
-  inboxes: [
-    {
-      id: 'acme',
-      name: 'Acme Plumbing',
-      address: 'hello@acme-plumbing.test',
-      from: 'Acme Plumbing <hello@acme-plumbing.test>',
-      managers: ['maria@acme-plumbing.test'],
-      timeZone: 'Europe/London',
-      hours: '24/7',
-      replyWithin: '4h',
-    },
-  ],
-};
+const STATUS_CONFIG = { inboxes: [acmeInbox()] };
 
 /** `npm start` as a manager meets it: a seeded inbox, the status page in headless Chromium, desktop and phone. */
 describe('status page in a browser (npm start + headless Chromium)', () => {
@@ -53,7 +41,7 @@ describe('status page in a browser (npm start + headless Chromium)', () => {
     output = runtime.output();
 
     // Seed through the same store the runtime reads, relative to the real clock (the page counts down live).
-    const store = createDynamoInquiryStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
+    const store = createDynamoStore({ client: localDynamoClient(runtime.dynamo), tableName: LOCAL_TABLE_NAME });
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     const today = dayOf(new Date(now), 'Europe/London');

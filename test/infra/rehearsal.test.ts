@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { GRANTS_USED_BY_LAMBDA } from '../../infra/constructs/watchdog-function';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { parameterName } from '../../shared/adapters/ssm/parameter-paths';
 import { createActionToken } from '../../shared/signing/action-links';
 import { signStandardWebhook } from '../../shared/channels/signatures/standard-webhooks';
-import type { InquiryStore } from '../../shared/ports/inquiry-store';
+import type { WatchdogStore } from '../../shared/ports/store';
 import type { SecretName } from '../../shared/ports/secrets';
 import { apiEvent } from '../support/api-event';
 import { formPost } from '../support/form-requests';
@@ -57,7 +57,7 @@ let outdir: string;
 let template: Template;
 let resolver: Resolver;
 let tableName: string;
-let store: InquiryStore;
+let store: WatchdogStore;
 let client: ReturnType<typeof localDynamoClient>;
 const functions = new Map<string, FunctionUnderTest>();
 const recorded = new Map<string, RecordedCall[]>();
@@ -73,7 +73,7 @@ beforeAll(async () => {
   resolver = new Resolver(template, { [tableId]: tableName });
   client = localDynamoClient(dynamoEndpoint);
   await ensureTable(client, tableName);
-  store = createDynamoInquiryStore({ client, tableName });
+  store = createDynamoStore({ client, tableName });
 
   for (const [name, value] of Object.entries(SECRETS)) parameters.set(parameterName(STACK, name as SecretName), value!);
   // Settings the stack itself writes (the API's URL), exactly as the template has them.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
-import { createMemoryInquiryStore } from '../../shared/adapters/memory/inquiry-store';
+import { createMemoryStore } from '../../shared/adapters/memory/store';
 import { createRecordingMailer } from '../../shared/adapters/memory/recording-mailer';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
-import { envSecrets } from '../../shared/ports/secrets';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
 import { recordFollowUp } from '../../shared/use-cases/record-follow-up';
 import { runSweep } from '../../shared/use-cases/run-sweep';
@@ -24,7 +24,7 @@ const stores: Array<[string, () => Promise<{ deps: Deps; events: ReturnType<type
       const events = createEventLog();
       const deps: Deps = {
         config: config('1h'),
-        store: createMemoryInquiryStore(),
+        store: createMemoryStore(),
         mailer: createRecordingMailer(),
         events,
         clock: travellingClock('2026-11-23T10:00:00Z'),

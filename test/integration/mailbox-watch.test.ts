@@ -4,8 +4,8 @@ import { createHandler } from '../../functions/http-api';
 import { RetryableError } from '../../shared/domain/errors';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import type { Deps } from '../../shared/ports/deps';
-import type { InquiryStore } from '../../shared/ports/inquiry-store';
-import { envSecrets } from '../../shared/ports/secrets';
+import type { WatchdogStore } from '../../shared/ports/store';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { pollMailboxes } from '../../shared/use-cases/watch-mailbox';
@@ -129,12 +129,12 @@ describe('mailbox watch: replies in the Sent folder (real Dovecot)', () => {
 
 
 /** A store that fails (as a crash would stop the process) once `after` mails have been recorded. */
-function failingAfter(store: InquiryStore, after: number): InquiryStore {
+function failingAfter(store: WatchdogStore, after: number): WatchdogStore {
   let recorded = 0;
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'recordMail') {
-        return async (...args: Parameters<InquiryStore['recordMail']>) => {
+        return async (...args: Parameters<WatchdogStore['recordMail']>) => {
           if (++recorded > after) throw new RetryableError('the process died here');
           return target.recordMail(...args);
         };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/http-api';
 import { signTally, signTypeform } from '../../shared/channels/signatures/body-hmac';
 import { signStandardWebhook } from '../../shared/channels/signatures/standard-webhooks';
-import { envSecrets } from '../../shared/ports/secrets';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { apiEvent } from '../support/api-event';
 import { realDeps, testConfig, travellingClock } from '../support/deps';
 import { mailsTo } from '../support/ses-store';

@@ -3,14 +3,15 @@ import { inject } from 'vitest';
 import { localDynamoClient } from '../../infra/local/dynamodb-local';
 import { localSesClient } from '../../infra/local/ses-local';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
-import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
+import { createDynamoStore } from '../../shared/adapters/dynamodb/store';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
 import { createSesMailer } from '../../shared/adapters/ses/mailer';
 import { parseConfig } from '../../shared/config/load';
 import type { Clock } from '../../shared/ports/clock';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
-import { envSecrets } from '../../shared/ports/secrets';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
+import { envSecrets } from '../../shared/adapters/env/secrets';
+import { uniqueAcmeInbox } from './acme';
 
 /** A clock tests move by hand. */
 export function travellingClock(start: string): Clock & { set(at: string | Date): void; advance(ms: number): void } {
@@ -22,25 +23,19 @@ export function travellingClock(start: string): Clock & { set(at: string | Date)
   };
 }
 
+/** The secrets every test's ports read: API token, signing key and public URL. */
+export const TEST_SECRETS = envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key', WATCHDOG_PUBLIC_URL: 'https://watchdog.test' });
+
 /** A config with one inbox whose addresses are unique to the test, so mails in the shared SES store can be told apart. */
 export function testConfig(overrides: Record<string, unknown> = {}) {
-  const tag = randomUUID().slice(0, 8);
   return parseConfig({
     inboxes: [
-      {
-        id: 'acme',
-        name: 'Acme Plumbing',
-        address: `hello-${tag}@acme.test`,
-        from: `Acme Plumbing <hello-${tag}@acme.test>`,
-        team: [`team-${tag}@acme.test`],
-        managers: [`manager-${tag}@acme.test`],
-        timeZone: 'Europe/London',
+      uniqueAcmeInbox({
         hours: { 'mon-fri': '09:00-17:00' },
         holidays: ['2026-12-25'],
-        replyWithin: '4h',
         escalation: [{ after: '100%', notify: 'managers' }],
         ...overrides,
-      },
+      }),
     ],
   });
 }
@@ -53,12 +48,12 @@ export async function realDeps(config = testConfig(), clock: Clock = travellingC
   const events = createEventLog();
   const deps: Deps = {
     config,
-    store: createDynamoInquiryStore({ client, tableName }),
+    store: createDynamoStore({ client, tableName }),
     mailer: createSesMailer({ client: localSesClient(inject('sesEndpoint')) }),
     events,
     clock,
     log: silentLogger,
-    secrets: envSecrets({ WATCHDOG_API_TOKEN: 'test-token', WATCHDOG_SIGNING_KEY: 'test-signing-key', WATCHDOG_PUBLIC_URL: 'https://watchdog.test' }),
+    secrets: TEST_SECRETS,
     allowUnsignedWebhooks: true,
   };
   return { deps, events, client, tableName, sesEndpoint: inject('sesEndpoint') };

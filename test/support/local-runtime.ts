@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/ports';
+import { acmeInbox } from './acme';
 
 export interface LocalRuntimeOptions {
   /** A config object (written to a file), one built from the runtime's ports (a demo form origin), or a file path. */
@@ -133,16 +134,8 @@ function killGroup(pid: number): void {
 export function runtimeConfig(inbox: Record<string, unknown> = {}) {
   return {
     inboxes: [
-      {
-        id: 'acme',
-        name: 'Acme Plumbing',
-        address: 'hello@acme-plumbing.test',
-        from: 'Acme Plumbing <hello@acme-plumbing.test>',
+      acmeInbox({
         team: ['team@acme-plumbing.test'],
-        managers: ['maria@acme-plumbing.test'],
-        timeZone: 'Europe/London',
-        hours: '24/7',
-        replyWithin: '4h',
         escalation: [{ after: '100%', notify: 'managers' }],
         // The managers' mail is counted: no morning digest on the same tick (reports have their own tests).
         reports: { daily: false, weekly: false },
@@ -150,7 +143,7 @@ export function runtimeConfig(inbox: Record<string, unknown> = {}) {
         // new addresses has its own attack tests (test/reliability/attacks.test.ts).
         acknowledgement: { newAddresses: 'off' },
         ...inbox,
-      },
+      }),
     ],
   };
 }

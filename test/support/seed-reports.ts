@@ -1,6 +1,6 @@
 import type { Channel } from '../../shared/domain/inquiry';
 import type { Inquiry, Rating } from '../../shared/domain/inquiry';
-import type { InquiryStore } from '../../shared/ports/inquiry-store';
+import type { InquiryStore } from '../../shared/ports/store';
 import { anInquiry } from './inquiries';
 
 const H = 3_600_000;

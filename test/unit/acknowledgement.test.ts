@@ -6,18 +6,9 @@ import { ackView, renderAcknowledgement } from '../../shared/messages/acknowledg
 import { threadableMessageId } from '../../shared/messages/addresses';
 import { buildMail } from '../../shared/messages/outgoing-mail';
 import { anInquiry } from '../support/inquiries';
+import { acmeInbox } from '../support/acme';
 
-const baseInbox = {
-  id: 'acme',
-  name: 'Acme Plumbing',
-  address: 'hello@acme.test',
-  from: 'Acme Plumbing <hello@acme.test>',
-  managers: ['m@acme.test'],
-  timeZone: 'Europe/London',
-  hours: { 'mon-fri': '09:00-17:00' },
-  holidays: ['2026-12-25'],
-  replyWithin: '4h',
-};
+const baseInbox = acmeInbox({ hours: { 'mon-fri': '09:00-17:00' }, holidays: ['2026-12-25'] });
 const inboxWith = (more: Record<string, unknown> = {}) => parseConfig({ inboxes: [{ ...baseInbox, ...more }] }).inboxes[0]!;
 const configError = (more: Record<string, unknown>) => {
   try {

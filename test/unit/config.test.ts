@@ -7,17 +7,9 @@ import { DEFAULT_ESCALATION } from '../../shared/config/schema';
 import { describeWeeklyHours, parseWeeklyHours } from '../../shared/domain/business-hours';
 import { ConfigError } from '../../shared/domain/errors';
 import { DEMO_CONFIG } from '../../infra/local/options';
+import { acmeInbox } from '../support/acme';
 
-const inbox = {
-  id: 'acme',
-  name: 'Acme Plumbing',
-  address: 'hello@acme.test',
-  from: 'Acme Plumbing <hello@acme.test>',
-  managers: ['maria@acme.test'],
-  timeZone: 'Europe/London',
-  hours: { 'mon-fri': '08:00-18:00' },
-  replyWithin: '4h',
-};
+const inbox = acmeInbox({ hours: { 'mon-fri': '08:00-18:00' } });
 
 function problems(value: unknown): string[] {
   try {
@@ -78,9 +70,9 @@ describe('config file', () => {
   });
 
   it('refuses duplicate inbox ids and addresses, and a missing inbox list', () => {
-    expect(problems({ inboxes: [inbox, { ...inbox, address: 'HELLO@acme.test' }] })).toEqual([
+    expect(problems({ inboxes: [inbox, { ...inbox, address: inbox.address.toUpperCase() }] })).toEqual([
       'inboxes[1].id: "acme" is already used by inboxes[0]',
-      'inboxes[1].address: HELLO@acme.test is already the address of inboxes[0]',
+      `inboxes[1].address: ${inbox.address.toUpperCase()} is already the address of inboxes[0]`,
     ]);
     expect(problems({})).toEqual(['inboxes: is required']);
     expect(problems({ inboxes: [{ ...inbox, name: 5, hours: undefined, team: 'a@acme.test' }] })).toEqual([

@@ -3,7 +3,8 @@ import { ConflictError, ForbiddenError, NotFoundError, RetryableError, Unauthori
 import { failureJson, httpFailure, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../shared/http/errors';
 import { fromApiGatewayEvent } from '../../shared/http/http';
 import { route, type Route } from '../../shared/http/router';
-import { jsonLogger, silentLogger } from '../../shared/ports/logger';
+import { jsonLogger } from '../../shared/adapters/logging/json-logger';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
 import { apiEvent } from '../support/api-event';
 
 describe('the one error mapping', () => {

@@ -3,7 +3,7 @@ import { createHandler, routes } from '../../functions/http-api';
 import { LOCAL_ONLY_PREFIX, LOCAL_ONLY_ROUTES, ROUTE_TABLE, routeKey } from '../../shared/http/routes';
 import { routesFromTable } from '../../shared/http/router';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
 import { apiEvent } from '../support/api-event';
 import { testConfig } from '../support/deps';
 

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Context } from 'aws-lambda';
 import context from '../fixtures/lambda/context.json';
 import { powertoolsObservability } from '../../shared/adapters/powertools/observability';
-import { jsonLogger, MASKED_ADDRESS } from '../../shared/ports/logger';
+import { jsonLogger } from '../../shared/adapters/logging/json-logger';
+import { MASKED_ADDRESS } from '../../shared/adapters/logging/redaction';
 import { lambdaEntry } from '../../shared/wiring/lambda';
 import { mailReasonCode } from '../../shared/use-cases/measure';
 

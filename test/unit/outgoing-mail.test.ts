@@ -1,6 +1,6 @@
 import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryInquiryStore } from '../../shared/adapters/memory/inquiry-store';
+import { createMemoryStore } from '../../shared/adapters/memory/store';
 import { createRecordingMailer } from '../../shared/adapters/memory/recording-mailer';
 import { composeMime } from '../../shared/adapters/ses/mailer';
 import { createEventLog } from '../../shared/adapters/local-events/event-log';
@@ -8,9 +8,9 @@ import { parseConfig } from '../../shared/config/load';
 import { mailManagers } from '../../shared/messages/manager-notice';
 import { buildMail, htmlFromText, MAIL_KINDS, OWN_MESSAGE_ID } from '../../shared/messages/outgoing-mail';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
 import type { OutgoingMail } from '../../shared/ports/mailer';
-import { envSecrets } from '../../shared/ports/secrets';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../../shared/use-cases/record-answer';
 import { runSweep } from '../../shared/use-cases/run-sweep';
@@ -53,7 +53,7 @@ async function everyMailTheWatchdogSends(): Promise<OutgoingMail[]> {
   const mailer = createRecordingMailer();
   const deps: Deps = {
     config,
-    store: createMemoryInquiryStore(),
+    store: createMemoryStore(),
     mailer,
     events: createEventLog(),
     clock,

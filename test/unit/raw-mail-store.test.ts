@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
-import { memoryRawMailStore } from '../../shared/ports/raw-mail-store';
+import { memoryRawMailStore } from '../../shared/adapters/memory/raw-mail-store';
 
 describe('raw mail stores', () => {
   it('keeps raw mail as .eml files under the data dir and reads it back by the reference it returned', async () => {

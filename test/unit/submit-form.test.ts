@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FieldValidationError } from '../../shared/channels/field-mapping';
 import type { Deps } from '../../shared/ports/deps';
-import { silentLogger } from '../../shared/ports/logger';
+import { silentLogger } from '../../shared/adapters/logging/silent-logger';
 import { createFormStamp } from '../../shared/signing/form-stamp';
 import { submitForm } from '../../shared/use-cases/submit-form';
 import { testConfig, travellingClock } from '../support/deps';

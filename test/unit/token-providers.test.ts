@@ -5,7 +5,7 @@ import { googleRefreshToken, microsoftClientCredentials } from '../../shared/ada
 import { parseConfig } from '../../shared/config/load';
 import { RetryableError } from '../../shared/domain/errors';
 import { MailboxSecretMissingError, TokenRefusedError } from '../../shared/ports/mailbox';
-import { envSecrets } from '../../shared/ports/secrets';
+import { envSecrets } from '../../shared/adapters/env/secrets';
 
 /**
  * The OAuth token providers against a local fake token endpoint (an HTTP server speaking the token responses of

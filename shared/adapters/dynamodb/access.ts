@@ -1,4 +1,4 @@
-import type { InquiryStore } from '../../ports/inquiry-store';
+import type { WatchdogStore } from '../../ports/store';
 import type { TABLE_DEFINITION } from './table-definition';
 
 export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
@@ -18,7 +18,7 @@ export interface StoreOperationAccess {
 }
 
 /**
- * What each store operation asks DynamoDB for, kept beside the adapter that issues the requests (inquiry-store.ts):
+ * What each store operation asks DynamoDB for, kept beside the adapter that issues the requests (store.ts):
  * a function's grants are the union over the operations its access manifest names, so a grant follows the code.
  * Index reads fetch the items the KEYS_ONLY indexes point at with BatchGetItem.
  */
@@ -54,7 +54,7 @@ export const STORE_ACCESS = {
   saveMailboxCheckpoint: { items: ['PutItem'] },
   getMailboxHealth: { items: ['GetItem'] },
   saveMailboxHealth: { items: ['PutItem'] },
-} as const satisfies Record<keyof InquiryStore, StoreOperationAccess>;
+} as const satisfies Record<keyof WatchdogStore, StoreOperationAccess>;
 
 export type StoreOperation = keyof typeof STORE_ACCESS;
 

@@ -12,7 +12,7 @@ export interface IndexDefinition {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
-  /** Why the index exists: the access pattern it serves (see ../../ports/inquiry-store.ts). */
+  /** Why the index exists: the access pattern it serves (see ../../ports/store.ts). */
   purpose: string;
   /**
    * KEYS_ONLY everywhere: an index write then happens only when the index's own keys change, not on every save of

@@ -1,7 +1,8 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { redactCustomerData, type Logger } from '../../ports/logger';
+import { type Logger } from '../../ports/logger';
+import { redactCustomerData } from '../logging/redaction';
 import { DURATION_METRICS, type MetricDimensions, type MetricName, type Metrics } from '../../ports/metrics';
 
 /** The service name on every log line and metric (POWERTOOLS_SERVICE_NAME overrides it). */

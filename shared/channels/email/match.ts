@@ -1,8 +1,11 @@
 import type { InboxConfig } from '../../config/schema';
 import type { Inquiry } from '../../domain/inquiry';
 import { addressMatches } from '../../domain/policy';
-import type { InquiryStore } from '../../ports/inquiry-store';
+import type { InquiryStore, MessageLinkStore } from '../../ports/store';
 import type { ParsedMail } from './parse';
+
+/** Threads are found through the message ids we linked and, failing that, references and customer history. */
+type ThreadStore = InquiryStore & MessageLinkStore;
 
 /**
  * Which inquiry a mail is about. SES replaces the Message-ID of every mail it sends with
@@ -27,7 +30,7 @@ export function lookupIds(messageId: string): string[] {
   return SES_DOMAIN.test(id) ? [id, id.replace(SES_DOMAIN, '')] : [id];
 }
 
-async function byMessageIds(store: InquiryStore, inbox: InboxConfig, ids: string[]): Promise<Inquiry | undefined> {
+async function byMessageIds(store: ThreadStore, inbox: InboxConfig, ids: string[]): Promise<Inquiry | undefined> {
   for (const id of ids) {
     for (const candidate of lookupIds(id)) {
       const inquiry = await store.findByMessageId(candidate);
@@ -38,7 +41,7 @@ async function byMessageIds(store: InquiryStore, inbox: InboxConfig, ids: string
 }
 
 /** A reply to a message we know: In-Reply-To first, then References newest first, then the subject's tag. */
-export async function findThread(store: InquiryStore, inbox: InboxConfig, mail: Pick<ParsedMail, 'inReplyTo' | 'references' | 'subject'>): Promise<ThreadMatch | undefined> {
+export async function findThread(store: ThreadStore, inbox: InboxConfig, mail: Pick<ParsedMail, 'inReplyTo' | 'references' | 'subject'>): Promise<ThreadMatch | undefined> {
   const replyTo = await byMessageIds(store, inbox, mail.inReplyTo);
   if (replyTo) return { inquiry: replyTo, by: 'In-Reply-To' };
   const referenced = await byMessageIds(store, inbox, [...mail.references].reverse());
@@ -54,7 +57,7 @@ export async function findThread(store: InquiryStore, inbox: InboxConfig, mail: 
  * A staff reply that names no thread answers the most recent open inquiry of the customer it is addressed to
  * (To and Cc, minus the watchdog's own addresses and other staff).
  */
-export async function latestOpenInquiryOf(store: InquiryStore, inbox: InboxConfig, mail: Pick<ParsedMail, 'to' | 'cc'>): Promise<ThreadMatch | undefined> {
+export async function latestOpenInquiryOf(store: ThreadStore, inbox: InboxConfig, mail: Pick<ParsedMail, 'to' | 'cc'>): Promise<ThreadMatch | undefined> {
   const own = new Set([inbox.address, ...inbox.aliases].map((a) => a.toLowerCase()));
   const customers = [...new Set([...mail.to, ...mail.cc].map((a) => a.address))].filter((a) => !own.has(a) && !addressMatches(a, inbox.staff));
   let latest: Inquiry | undefined;

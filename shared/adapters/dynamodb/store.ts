@@ -4,7 +4,7 @@ import { ReferenceTakenError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
 import type { MailboxHealth } from '../../domain/mailbox-watch';
-import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
+import type { AckLog, WatchdogStore } from '../../ports/store';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import { storableFields } from './storable';
 import {
@@ -40,7 +40,7 @@ const BATCH_GET_LIMIT = 100;
 const MAIL_RECORD_RETENTION_SECONDS = 400 * 24 * 3600;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'schemaVersion', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'duePk', 'dueSk'];
 
-export interface DynamoInquiryStoreOptions {
+export interface DynamoStoreOptions {
   client: DynamoDBClient;
   tableName: string;
   /** Called with the read capacity each read call consumed and the items it returned (benchmarks count reads). */
@@ -55,8 +55,8 @@ function mailRecordFrom(item: Record<string, unknown>): MailRecord {
   return record as unknown as MailRecord;
 }
 
-/** Every access pattern is documented on the InquiryStore port; key formats live in ./keys.ts. */
-export function createDynamoInquiryStore({ client, tableName, onRead, duePageSize }: DynamoInquiryStoreOptions): InquiryStore {
+/** Every access pattern is documented on the store ports (ports/store.ts); key formats live in ./keys.ts. */
+export function createDynamoStore({ client, tableName, onRead, duePageSize }: DynamoStoreOptions): WatchdogStore {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   const toItem = (inquiry: Inquiry) => ({

@@ -2,16 +2,19 @@ import type { FolderCheckpoint, MailboxHealth } from '../../domain/mailbox-watch
 import { ReferenceTakenError } from '../../domain/errors';
 import { nextCheckAt, type Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
-import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
+import type { AckLog, WatchdogStore } from '../../ports/store';
+// The same normalisation as the table's keys (reference case, bare message ids, address case), so lookups match.
+import { customerPartition, messageKey, referenceKey } from '../dynamodb/keys';
 
 /**
- * The store port held in memory, for runs that must leave nothing behind: the mail dry run (`npm run check-mail`)
- * sends a business's exported inbox through the real receive-mail use case with this store and a recording
- * mailer. It keeps the DynamoDB adapter's promises that decide outcomes — one inquiry per delivery key and per
- * same-content window, unique references, optimistic versions, one mail record per mail, versioned ack logs —
- * so a dry run decides what the deployed watchdog would.
+ * Every store port held in memory: the fakes the use-case tests run on (no Java), and the store of runs that must
+ * leave nothing behind — the mail dry run (`npm run check-mail`) sends a business's exported inbox through the real
+ * receive-mail use case with it and a recording mailer. It passes the same contract suite as the DynamoDB adapter
+ * (test/contract/store.contract.ts): one inquiry per delivery key and per same-content window, unique references,
+ * optimistic versions, one mail record per mail, versioned ack logs, claims, budgets, checkpoints — so what a test
+ * or a dry run decides is what the deployed watchdog would.
  */
-export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquiry[] } {
+export function createMemoryStore(): WatchdogStore & { inquiries(): Inquiry[] } {
   const inquiries = new Map<string, Inquiry>();
   const deliveries = new Map<string, { inquiryId: string; expiresAt?: number }>();
   const references = new Map<string, string>();
@@ -38,15 +41,15 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
       const same = window ? `${inquiry.inboxId}#${inquiry.channel}#same:${window.key}` : undefined;
       const earlier = same ? deliveries.get(same) : undefined;
       if (earlier && (earlier.expiresAt ?? Infinity) >= now) return { created: false, inquiry: byId(earlier.inquiryId)! };
-      if (references.has(inquiry.reference)) throw new ReferenceTakenError(inquiry.reference);
+      if (references.has(referenceKey(inquiry.reference).pk)) throw new ReferenceTakenError(inquiry.reference);
       deliveries.set(delivery, { inquiryId: inquiry.id });
       if (same && window) deliveries.set(same, { inquiryId: inquiry.id, expiresAt: now + window.seconds });
-      references.set(inquiry.reference, inquiry.id);
+      references.set(referenceKey(inquiry.reference).pk, inquiry.id);
       inquiries.set(inquiry.id, copy(inquiry));
       return { created: true, inquiry: copy(inquiry) };
     },
     get: async (id) => byId(id),
-    getByReference: async (reference) => byId(references.get(reference)),
+    getByReference: async (reference) => byId(references.get(referenceKey(reference).pk)),
     async save(before, after) {
       const current = inquiries.get(before.id);
       if (!current || current.version !== before.version) return undefined;
@@ -55,9 +58,9 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
       return copy(saved);
     },
     async linkMessageId(messageId, inquiryId) {
-      messageIds.set(messageId, inquiryId);
+      messageIds.set(messageKey(messageId).pk, inquiryId);
     },
-    findByMessageId: async (messageId) => byId(messageIds.get(messageId)),
+    findByMessageId: async (messageId) => byId(messageIds.get(messageKey(messageId).pk)),
     async recordMail(record) {
       const key = `${record.inboxId}#${record.key}`;
       const first = mail.get(key);
@@ -69,7 +72,7 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
     listMail: async (inboxId, limit) =>
       [...mail.values()].filter((r) => r.inboxId === inboxId).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit).map(copy),
     customerHistory: async (inboxId, email, limit) =>
-      all().filter((i) => i.inboxId === inboxId && i.customer.email === email).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit),
+      all().filter((i) => customerPartition(i.inboxId, i.customer.email) === customerPartition(inboxId, email)).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit),
     listOpen: async (inboxId, limit) => all().filter((i) => i.inboxId === inboxId && i.status === 'open').sort((a, b) => a.replyBy.localeCompare(b.replyBy)).slice(0, limit),
     getAckLog: async (address) => copy(ackLogs.get(address)) ?? { entries: [], version: 0 },
     async saveAckLog(address, before, entries) {

@@ -3,10 +3,10 @@ import { RetryableError } from '../../shared/domain/errors';
 import type { Mailer } from '../../shared/ports/mailer';
 import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
 import { runSweep } from '../../shared/use-cases/run-sweep';
-import { realDeps, travellingClock } from '../support/deps';
-import { mailsTo } from '../support/ses-store';
+import { travellingClock } from '../support/deps';
+import { fakeDeps } from '../support/fake-deps';
 
-/** A mailer that fails its first `failures` sends (an SES outage), then delegates to the real one. */
+/** A mailer that fails its first `failures` sends (an SES outage), then delegates to the recording one. */
 function flakyMailer(real: Mailer, failures: number): Mailer {
   let left = failures;
   return {
@@ -17,10 +17,10 @@ function flakyMailer(real: Mailer, failures: number): Mailer {
   };
 }
 
-describe('acknowledgements survive a mail outage (DynamoDB Local + SES endpoint)', () => {
+describe('acknowledgements survive a mail outage', () => {
   it('keeps the inquiry, retries the acknowledgement from the sweeper with back-off, and sends it once', async () => {
     const clock = travellingClock('2026-11-23T10:00:00Z');
-    const { deps, sesEndpoint } = await realDeps(undefined, clock);
+    const { deps, mailsTo } = fakeDeps(undefined, clock);
     const customer = `outage-${Date.now()}@example.com`;
     const flaky = { ...deps, mailer: flakyMailer(deps.mailer, 2) };
 
@@ -34,14 +34,14 @@ describe('acknowledgements survive a mail outage (DynamoDB Local + SES endpoint)
 
     expect((await runSweep(flaky, new Date('2026-11-23T10:03:00Z'))).acknowledgementsRetried).toBe(1);
     expect((await deps.store.get(inquiry.id))?.ack).toMatchObject({ state: 'sent', attempts: 3 });
-    expect(await mailsTo(sesEndpoint, customer)).toHaveLength(1);
+    expect(await mailsTo(customer)).toHaveLength(1);
     expect((await runSweep(flaky, new Date('2026-11-23T10:10:00Z'))).acknowledgementsRetried).toBe(0);
-    expect(await mailsTo(sesEndpoint, customer)).toHaveLength(1);
+    expect(await mailsTo(customer)).toHaveLength(1);
     expect((await deps.store.get(inquiry.id))?.timeline.map((t) => t.type)).toEqual(['received', 'ack-failed', 'ack-failed', 'acknowledged']);
   });
 
   it('never sends twice when a process died holding the claim: the acknowledgement is marked unknown', async () => {
-    const { deps, sesEndpoint, events } = await realDeps();
+    const { deps, mailsTo, events } = fakeDeps();
     const customer = `crash-${Date.now()}@example.com`;
     // The send "hangs forever" (the process died mid-send); the claim stays behind.
     const crashed = { ...deps, mailer: { send: () => new Promise<never>(() => undefined) } };
@@ -57,10 +57,10 @@ describe('acknowledgements survive a mail outage (DynamoDB Local + SES endpoint)
     expect((await deps.store.get(claimed!.id))?.ack.state).toBe('claimed');
     await runSweep(deps, new Date('2026-11-23T10:05:01Z'));
     expect((await deps.store.get(claimed!.id))?.ack).toMatchObject({ state: 'unknown' });
-    expect(await mailsTo(sesEndpoint, customer)).toHaveLength(0);
+    expect(await mailsTo(customer)).toHaveLength(0);
     // Reported once, for a person to look at; later sweeps neither resend nor report again.
     await runSweep(deps, new Date('2026-11-23T10:30:00Z'));
     expect(events.recent().filter((e) => e.inquiryId === claimed!.id && e.type === 'AcknowledgementUncertain')).toHaveLength(1);
-    expect(await mailsTo(sesEndpoint, customer)).toHaveLength(0);
+    expect(await mailsTo(customer)).toHaveLength(0);
   });
 });

@@ -5,7 +5,9 @@ import type { FolderCheckpoint, MailboxHealth } from '../domain/mailbox-watch';
 import type { FolderRole } from './mailbox';
 
 /**
- * The only door to persistence. Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
+ * The only door to persistence, split by what is stored: each use case asks for the narrow stores it uses, and the
+ * DynamoDB adapter (one table) and the in-memory fakes implement them all, as one `WatchdogStore` for wiring.
+ * Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
  * 1. get an inquiry by id                 → GetItem  INQUIRY#<id>
  *    … or by its human reference          → GetItem  REF#<reference> → GetItem
  * 2. deduplicate a delivery               → TransactWriteItems: DELIVERY#<inbox>#<channel>#<key>, INQUIRY#<id> and
@@ -40,12 +42,7 @@ import type { FolderRole } from './mailbox';
  *                                           UID, never moved backwards within one UIDVALIDITY) and MAILBOX#<inbox> /
  *                                           HEALTH (last read, the current problem), replaced with a version condition
  */
-/** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
-export interface AckLog {
-  entries: AckLogEntry[];
-  version: number;
-}
-
+/** The inquiries themselves: created once per delivery, changed by versioned transitions, found by the indexes. */
 export interface InquiryStore {
   /**
    * Creates the inquiry unless this delivery was seen before — or, with `sameContentWithin`, unless an inquiry with
@@ -59,16 +56,40 @@ export interface InquiryStore {
    * someone else changed the inquiry first — their transition wins, and the caller must not act on its own.
    */
   save(before: Inquiry, after: Inquiry): Promise<Inquiry | undefined>;
-  /** Remembers that a message id (ours or the customer's) belongs to an inquiry, for threading replies. */
+  customerHistory(inboxId: string, email: string, limit: number): Promise<Inquiry[]>;
+  /** Open inquiries of an inbox, earliest deadline first, at most `limit` (paging through the index as needed). */
+  listOpen(inboxId: string, limit: number): Promise<Inquiry[]>;
+  /** Inquiries whose (latest) answer is in [from, to), in answer order. */
+  listAnswered(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+  /** Inquiries received in [from, to), in arrival order, open or answered. */
+  listReceived(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+  /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
+  findDue(now: Date): AsyncIterable<Inquiry>;
+}
+
+/** Which inquiry a message id (ours or the customer's) belongs to, for threading replies. */
+export interface MessageLinkStore {
+  /** Remembers that a message id belongs to an inquiry. */
   linkMessageId(messageId: string, inquiryId: string): Promise<void>;
   findByMessageId(messageId: string): Promise<Inquiry | undefined>;
+}
+
+/** What became of each received mail (inquiry, follow-up, reply, ignored, quarantined) and why. */
+export interface MailRecordStore {
   /** Records what became of a received mail; a second record for the same mail is not written (returns the first). */
   recordMail(record: MailRecord): Promise<{ created: boolean; record: MailRecord }>;
   getMailRecord(inboxId: string, key: string): Promise<MailRecord | undefined>;
   listMail(inboxId: string, limit: number): Promise<MailRecord[]>;
-  customerHistory(inboxId: string, email: string, limit: number): Promise<Inquiry[]>;
-  /** Open inquiries of an inbox, earliest deadline first, at most `limit` (paging through the index as needed). */
-  listOpen(inboxId: string, limit: number): Promise<Inquiry[]>;
+}
+
+/** The acknowledgement log of one address; `version` 0 when nothing was ever sent there. */
+export interface AckLog {
+  entries: AckLogEntry[];
+  version: number;
+}
+
+/** The acknowledgements recently sent to each address, which the caps count. */
+export interface AckLogStore {
   /** The acknowledgements sent to an address (as `capAddress` gives it) that the caps still count. */
   getAckLog(address: string): Promise<AckLog>;
   /**
@@ -76,16 +97,20 @@ export interface InquiryStore {
    * changed it first — the caller re-reads and decides again, so two concurrent sends cannot both pass a cap.
    */
   saveAckLog(address: string, before: AckLog, entries: AckLogEntry[], expiresAt: Date): Promise<boolean>;
-  /** Inquiries whose (latest) answer is in [from, to), in answer order. */
-  listAnswered(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
-  /** Inquiries received in [from, to), in arrival order, open or answered. */
-  listReceived(inboxId: string, from: Date, to: Date): Promise<Inquiry[]>;
+}
+
+/** Jobs done once: a digest per inbox and day, single-use sign-in links, used action links, ended sessions. */
+export interface ClaimStore {
   /** True for the one caller that claims `name` first; the claim lasts until `expiresAt` unless released. */
   claimOnce(name: string, expiresAt: Date): Promise<boolean>;
   /** Gives a claim back (the job failed cleanly), so a later attempt may claim it again. */
   releaseClaim(name: string): Promise<void>;
   /** True while a claim made by `claimOnce` exists and has not expired. */
   hasClaim(name: string, now: Date): Promise<boolean>;
+}
+
+/** Send budgets (n sends per sliding window) and burst windows (one warning per burst). */
+export interface BudgetStore {
   /**
    * Takes one of `slots` places of `scope` for `holder` until `now + windowMs`, or says none is free: at most `slots`
    * holders in any window, across processes. A holder that already holds a live place keeps it (true, no new place).
@@ -93,9 +118,17 @@ export interface InquiryStore {
   takeBudgetSlot(scope: string, holder: string, slots: number, now: Date, windowMs: number): Promise<boolean>;
   /** Keeps window `name` open until `now + windowMs`; true when it was already open (the same burst), false when new. */
   extendWindow(name: string, now: Date, windowMs: number): Promise<boolean>;
+}
+
+/** Named counters: a viewer's session version (signing out everywhere moves it on). */
+export interface CounterStore {
   readCounter(name: string): Promise<number>;
   /** Adds one and returns the new value. */
   incrementCounter(name: string): Promise<number>;
+}
+
+/** Where the mailbox watch of each inbox stands: folder checkpoints and the watch's health. */
+export interface MailboxStateStore {
   getMailboxCheckpoint(inboxId: string, role: FolderRole): Promise<FolderCheckpoint | undefined>;
   /** Stores a checkpoint unless one further on (same UIDVALIDITY, higher UID) is already stored; true when written. */
   saveMailboxCheckpoint(checkpoint: FolderCheckpoint): Promise<boolean>;
@@ -103,6 +136,7 @@ export interface InquiryStore {
   getMailboxHealth(inboxId: string): Promise<MailboxHealth>;
   /** Replaces the health read as `before`; false when someone else changed it first. */
   saveMailboxHealth(before: MailboxHealth, after: Omit<MailboxHealth, 'version'>): Promise<boolean>;
-  /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
-  findDue(now: Date): AsyncIterable<Inquiry>;
 }
+
+/** Every store at once: what a composition root wires (one DynamoDB table, or the in-memory fakes). */
+export type WatchdogStore = InquiryStore & MessageLinkStore & MailRecordStore & AckLogStore & ClaimStore & BudgetStore & CounterStore & MailboxStateStore;

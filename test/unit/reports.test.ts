@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sendDueReports } from '../../shared/use-cases/send-reports';
-import { realDeps, testConfig, travellingClock } from '../support/deps';
+import { testConfig, travellingClock } from '../support/deps';
+import { fakeDeps } from '../support/fake-deps';
 import { REPORT_EXPECTED, seedFortnight } from '../support/seed-reports';
-import { mailsTo } from '../support/ses-store';
 
-/** Digest and weekly report of a seeded fortnight, read back from the SES endpoint's store. */
+/** Digest and weekly report of a seeded fortnight, read back from what the (recording) mailer was given. */
 async function setUp(reports: Record<string, unknown> = {}) {
   const clock = travellingClock('2026-11-23T07:00:00Z');
-  const ctx = await realDeps(testConfig({ reports }), clock);
+  const ctx = fakeDeps(testConfig({ reports }), clock);
   const inbox = ctx.deps.config.inboxes[0]!;
   await seedFortnight(ctx.deps.store, inbox.id, randomUUID().slice(0, 6));
   const manager = inbox.managers[0]!;
-  return { ...ctx, clock, inbox, manager, mails: () => mailsTo(ctx.sesEndpoint, manager) };
+  return { ...ctx, clock, inbox, manager, mails: () => ctx.mailsTo(manager) };
 }
 
 const squash = (text: string | undefined) => (text ?? '').replace(/\s+/g, ' ');
 
-describe('daily digest and weekly report (DynamoDB Local + SES endpoint)', () => {
+describe('daily digest and weekly report', () => {
   it('sends nothing before the configured local time, then one digest and one weekly report whose numbers match the data', async () => {
     const t = await setUp();
     expect(await sendDueReports(t.deps, new Date('2026-11-23T07:59:00Z'))).toMatchObject({ digests: 0, weeklyReports: 0 });
@@ -79,7 +79,7 @@ describe('daily digest and weekly report (DynamoDB Local + SES endpoint)', () =>
     const quiet = await setUp({ daily: false, weeklyOn: 'tue', at: '18:30', to: [`owner-${randomUUID().slice(0, 6)}@example.com`] });
     expect(await sendDueReports(quiet.deps, new Date('2026-11-24T18:00:00Z'))).toMatchObject({ digests: 0, weeklyReports: 0 });
     expect(await sendDueReports(quiet.deps, new Date('2026-11-24T18:30:00Z'))).toMatchObject({ digests: 0, weeklyReports: 1 });
-    expect(await mailsTo(quiet.sesEndpoint, quiet.inbox.reports.to![0]!)).toHaveLength(1);
+    expect(await quiet.mailsTo(quiet.inbox.reports.to![0]!)).toHaveLength(1);
     expect(await quiet.mails()).toHaveLength(0);
   });
 
