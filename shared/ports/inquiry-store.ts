@@ -8,10 +8,15 @@ import type { FolderRole } from './mailbox';
  * The only door to persistence. Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
  * 1. get an inquiry by id                 → GetItem  INQUIRY#<id>
  *    … or by its human reference          → GetItem  REF#<reference> → GetItem
- * 2. deduplicate a delivery               → TransactWriteItems: DELIVERY#<inbox>#<channel>#<key>, INQUIRY#<id> and
- *                                           REF#<reference>, each attribute_not_exists — a redelivery creates nothing
- *    … and the same content within a window → a 4th put in that transaction: DELIVERY#<inbox>#<channel>#same:<hash>,
- *                                           condition attribute_not_exists OR expiresAt < now (so it re-arms itself)
+ * 2. deduplicate a delivery               → conditional PutItems in order, no transaction: DELIVERY#<inbox>#<channel>#<key>
+ *                                           (fixes the inquiry id: a redelivery, retry or concurrent copy reads it and
+ *                                           uses that id), REF#<reference>, then INQUIRY#<id> attribute_not_exists —
+ *                                           the inquiry's own put decides the one creator; a crash between puts leaves
+ *                                           records the next attempt adopts (pointers are re-writable by their own id)
+ *    … and the same content within a window → before the reference: DELIVERY#<inbox>#<channel>#same:<hash>,
+ *                                           condition attribute_not_exists OR expiresAt < now (it re-arms itself) OR
+ *                                           it already names this id; a record naming a missing inquiry is waited for
+ *                                           (a concurrent create) or, a minute old, taken over (a crashed one)
  * 3. find the inquiry a message belongs to→ GetItem  MESSAGE#<message-id> (ids we sent or received)
  * 4. a customer's history in an inbox     → Query gsi1 CUSTOMER#<inbox>#<email>, newest first
  * 5. what is due now                      → Query the sparse `due` index, DUE#<shard> with dueSk <= now, every shard;

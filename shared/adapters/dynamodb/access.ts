@@ -23,7 +23,7 @@ export interface StoreOperationAccess {
  * Index reads fetch the items the KEYS_ONLY indexes point at with BatchGetItem.
  */
 export const STORE_ACCESS = {
-  // One transaction of conditional Puts; a redelivery or collision reads the pointer record that won.
+  // Conditional Puts in order (delivery, same content, reference, inquiry); a redelivery or collision reads the record that won.
   create: { items: ['PutItem', 'GetItem'] },
   get: { items: ['GetItem'] },
   getByReference: { items: ['GetItem'] },
