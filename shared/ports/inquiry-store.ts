@@ -17,7 +17,9 @@ import type { FolderRole } from './mailbox';
  *                                           condition attribute_not_exists OR expiresAt < now (it re-arms itself) OR
  *                                           it already names this id; a record naming a missing inquiry is waited for
  *                                           (a concurrent create) or, a minute old, taken over (a crashed one)
- * 3. find the inquiry a message belongs to→ GetItem  MESSAGE#<message-id> (ids we sent or received)
+ * 3. find the inquiry a message belongs to→ our acknowledgement's own id names its inquiry: GetItem INQUIRY#<id>,
+ *                                           kept when the item's ack.messageId is that id; any other id (SES's, a
+ *                                           customer's, and ack ids linked by older versions) → GetItem MESSAGE#<id>
  * 4. a customer's history in an inbox     → Query gsi1 CUSTOMER#<inbox>#<email>, newest first
  * 5. what is due now                      → Query the sparse `due` index, DUE#<shard> with dueSk <= now, every shard;
  *                                           only inquiries with something left to do carry the due attributes
@@ -64,7 +66,10 @@ export interface InquiryStore {
    * someone else changed the inquiry first — their transition wins, and the caller must not act on its own.
    */
   save(before: Inquiry, after: Inquiry): Promise<Inquiry | undefined>;
-  /** Remembers that a message id (ours or the customer's) belongs to an inquiry, for threading replies. */
+  /**
+   * Remembers that a message id (SES's, a customer's) belongs to an inquiry, for threading replies. Our
+   * acknowledgement's own id needs no link: `findByMessageId` finds it through the inquiry it names.
+   */
   linkMessageId(messageId: string, inquiryId: string): Promise<void>;
   findByMessageId(messageId: string): Promise<Inquiry | undefined>;
   /** Records what became of a received mail; a second record for the same mail is not written (returns the first). */

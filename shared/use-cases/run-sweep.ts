@@ -5,7 +5,7 @@ import type { InboxConfig } from '../config/schema';
 import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { positionAfter, stepRecipients, stepsToFire } from '../domain/escalation';
-import { mayMailCustomer, withTimeline, type Inquiry } from '../domain/inquiry';
+import { mayMailCustomer, nextCheckAt, withTimeline, type Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert, type AlertEntry } from '../messages/escalation-alert';
@@ -194,7 +194,16 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
   if (recipients.size > 0) {
     next = {
       ...next,
-      escalation: { ...next.escalation, alertRetry: { recipients: [...recipients.keys()], at: new Date(now.getTime() + ALERT_LEASE_MS).toISOString(), steps: [...new Set([...recipients.values()].flat())] } },
+      escalation: {
+        ...next.escalation,
+        alertRetry: {
+          recipients: [...recipients.keys()],
+          at: new Date(now.getTime() + ALERT_LEASE_MS).toISOString(),
+          steps: [...new Set([...recipients.values()].flat())],
+          // Keeps the due-index entry where it is until the send settles (settleOwedAlert moves it once).
+          dueSince: nextCheckAt(inquiry),
+        },
+      },
     };
   }
 
@@ -213,21 +222,21 @@ async function claimSteps(deps: Deps, inquiry: Inquiry, now: Date, summary: Swee
   summary.stepsFired += firing.steps.length;
   measure(deps, 'StepsFired', inquiry, { value: firing.steps.length });
   const base = { at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference };
-  const events: DomainEvent[] = [];
+  const steps = firing.steps.map((index) => {
+    const step = inbox.escalation[index]!;
+    return { step: index, after: step.after, warning: now < replyBy, repeats: index === position.nextStep ? position.repeats : 0, recipients: stepRecipients(step, inbox) };
+  });
+  // One event per state change (EventBridge bills each): the breach names the steps that fired with it; otherwise one
+  // EscalationStepReached carries the last step's fields, as before, and every step of this sweep in `steps`.
+  let event: DomainEvent;
   if (breaching) {
     summary.breaches++;
     measure(deps, 'Breaches', inquiry);
-    events.push({ ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority } });
-  }
-  for (const index of firing.steps) {
-    const step = inbox.escalation[index]!;
-    events.push({
-      ...base,
-      type: 'EscalationStepReached',
-      detail: { step: index, after: step.after, warning: now < replyBy, repeats: index === position.nextStep ? position.repeats : 0, recipients: stepRecipients(step, inbox) },
-    });
-  }
-  await publishEvents(deps, events);
+    event = { ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority, steps } };
+  } else if (steps.length > 0) {
+    event = { ...base, type: 'EscalationStepReached', detail: { ...steps[steps.length - 1]!, steps } };
+  } else return;
+  await publishEvents(deps, [event]);
 }
 
 /** One mail per recipient and inbox; a failed one is queued on its inquiries for the next sweep, not lost. */

@@ -1,6 +1,8 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { deliveryKey, referenceKey } from '../../shared/adapters/dynamodb/keys';
+import { deliveryKey, messageKey, referenceKey } from '../../shared/adapters/dynamodb/keys';
+import { newMessageId } from '../../shared/messages/addresses';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createDynamoInquiryStore } from '../../shared/adapters/dynamodb/inquiry-store';
 import { DUE_SHARDS } from '../../shared/adapters/dynamodb/table-definition';
@@ -83,6 +85,18 @@ describe('DynamoDB inquiry store (DynamoDB Local)', () => {
     const taken = await deps.store.create(anInquiry({ deliveryId: 'id:after-crash' }), { sameContentWithin: { key: 'content-hash-2', seconds: 600 } });
     expect(taken.created).toBe(true);
     expect((await doc.send(new GetCommand({ TableName: tableName, Key: sameKey }))).Item?.inquiryId).toBe(taken.inquiry.id);
+  });
+
+  it("finds an inquiry by its acknowledgement's own Message-ID through the item, without a link item; a forged one finds nothing", async () => {
+    const { deps, client, tableName } = await realDeps();
+    const id = randomUUID();
+    const messageId = newMessageId('ack', id, 'Acme <hello@acme.test>', 'abc12345');
+    await deps.store.create(anInquiry({ id, ack: { state: 'sent', attempts: 1, messageId } }));
+    expect((await deps.store.findByMessageId(messageId))?.id).toBe(id);
+    expect((await deps.store.findByMessageId(messageId.replace(/^<|>$/g, '')))?.id).toBe(id);
+    expect(await deps.store.findByMessageId(newMessageId('ack', id, 'Acme <hello@acme.test>', 'forged00'))).toBeUndefined();
+    const links = await DynamoDBDocumentClient.from(client).send(new GetCommand({ TableName: tableName, Key: messageKey(messageId) }));
+    expect(links.Item).toBeUndefined();
   });
 
   it('saves a transition only over the version it was computed from', async () => {

@@ -4,9 +4,9 @@ import type { TABLE_DEFINITION } from './table-definition';
 export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
 
 /**
- * The IAM actions DynamoDB authorises the store's requests by. TransactWriteItems has no IAM action of its own:
- * each Put in a transaction is authorised as PutItem (each ConditionCheck would be ConditionCheckItem; the store
- * issues none).
+ * The IAM actions DynamoDB authorises the store's requests by. The store issues no transactions (they bill every
+ * item twice; the create is conditional PutItems in order); were one added, TransactWriteItems has no IAM action of
+ * its own: each Put in it is authorised as PutItem, each ConditionCheck as ConditionCheckItem.
  */
 export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 

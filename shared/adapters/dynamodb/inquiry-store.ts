@@ -5,6 +5,7 @@ import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
 import type { MailboxHealth } from '../../domain/mailbox-watch';
 import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
+import { acknowledgedInquiryOf, sameMessageId } from '../../messages/addresses';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import { storableFields } from './storable';
 import {
@@ -296,7 +297,14 @@ export function createDynamoInquiryStore({ client, tableName, onRead, duePageSiz
         doc.send(new PutCommand({ TableName: tableName, Item: { ...messageKey(messageId), entity: ENTITY.message, schemaVersion: SCHEMA_VERSION, inquiryId } })),
       );
     },
-    findByMessageId: (messageId) => pointer(messageKey(messageId)),
+    async findByMessageId(messageId) {
+      // Our acknowledgement's own id names its inquiry, whose item holds it; other ids (SES's, customers') and ids
+      // linked before the item answered for its own have a link item.
+      const acknowledged = acknowledgedInquiryOf(messageId);
+      const inquiry = acknowledged ? await get(acknowledged) : undefined;
+      if (inquiry && sameMessageId(inquiry.ack.messageId, messageId)) return inquiry;
+      return pointer(messageKey(messageId));
+    },
 
     async recordMail(record) {
       try {

@@ -2,6 +2,7 @@ import type { FolderCheckpoint, MailboxHealth } from '../../domain/mailbox-watch
 import { ReferenceTakenError } from '../../domain/errors';
 import { nextCheckAt, type Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
+import { acknowledgedInquiryOf, sameMessageId } from '../../messages/addresses';
 import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
 
 /**
@@ -57,7 +58,13 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
     async linkMessageId(messageId, inquiryId) {
       messageIds.set(messageId, inquiryId);
     },
-    findByMessageId: async (messageId) => byId(messageIds.get(messageId)),
+    async findByMessageId(messageId) {
+      // As the DynamoDB store: an acknowledgement's own id is found through its inquiry, without a link.
+      const acknowledged = acknowledgedInquiryOf(messageId);
+      const inquiry = acknowledged ? byId(acknowledged) : undefined;
+      if (inquiry && sameMessageId(inquiry.ack.messageId, messageId)) return inquiry;
+      return byId(messageIds.get(messageId));
+    },
     async recordMail(record) {
       const key = `${record.inboxId}#${record.key}`;
       const first = mail.get(key);
