@@ -12,6 +12,7 @@ import { envSecrets } from '../shared/adapters/env/secrets';
 import { receiveInquiry } from '../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../shared/use-cases/record-answer';
 import { runSweep } from '../shared/use-cases/run-sweep';
+import { sameContentWithin } from '../shared/use-cases/same-content';
 import { localDynamoClient } from '../infra/local/dynamodb-local';
 import { localSesClient } from '../infra/local/ses-local';
 import { PRICES } from './prices';
@@ -94,10 +95,12 @@ export async function benchLifecycle(endpoints: { dynamo: string; ses: string },
   used.byOperation = {};
   const ids: string[] = [];
   for (let i = 0; i < inquiries; i++) {
-    const { inquiry } = await receiveInquiry(deps('2026-11-23T09:00:00Z'), {
-      inboxId: 'life', channel: 'webhook', deliveryId: `id:${i}`, customer: { email: `c${i}@example.com`, name: `Customer ${i}` },
+    const input = {
+      inboxId: 'life', channel: 'webhook' as const, deliveryId: `id:${i}`, customer: { email: `c${i}@example.com`, name: `Customer ${i}` },
       subject: 'A new boiler', message: 'Hello, how much would a new combi boiler cost, fitted? We are in a three-bedroom house.', fields: { phone: '+44 20 7946 0000' },
-    });
+    };
+    // As the webhook and form doors call it: with the same-content window.
+    const { inquiry } = await receiveInquiry(deps('2026-11-23T09:00:00Z'), input, { sameContentWithin: sameContentWithin(input) });
     ids.push(inquiry.id);
   }
   const t1 = snapshot();

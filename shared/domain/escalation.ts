@@ -1,6 +1,6 @@
 import { addBusinessTime, businessTimeBetween, deadlineFor, type BusinessCalendar } from './calendar';
 import { parseDuration } from './duration';
-import type { Inquiry } from './inquiry';
+import { nextCheckAt, type Inquiry } from './inquiry';
 import { replyDeadline, type ChosenPolicy } from './policy';
 
 /** One rung of the ladder (the config file's `escalation` entries have this shape). */
@@ -189,7 +189,14 @@ export function advanceLadder(inquiry: Inquiry, rules: LadderRules, now: Date): 
   if (recipients.size > 0) {
     escalation = {
       ...escalation,
-      alertRetry: { recipients: [...recipients.keys()], at: new Date(now.getTime() + ALERT_LEASE_MS).toISOString(), steps: [...new Set([...recipients.values()].flat())] },
+      alertRetry: {
+        recipients: [...recipients.keys()],
+        at: new Date(now.getTime() + ALERT_LEASE_MS).toISOString(),
+        steps: [...new Set([...recipients.values()].flat())],
+        // Keeps the due-index entry where it is while the alert is sent (no index move for the claim: two write
+        // units); settling the alert moves it once.
+        dueSince: nextCheckAt(inquiry),
+      },
     };
   }
   return {

@@ -73,6 +73,11 @@ export interface Inquiry {
     attempts: number;
     /** When the sweeper should look at the acknowledgement again (retry a pending one, expire a stale claim). */
     retryAt?: string;
+    /**
+     * Until when a claimed send is presumed alive (claims made before this field existed used `retryAt`). The claim
+     * leaves `retryAt` as it was, so claiming moves no due-index entry: a sweep that meets a live claim passes it by.
+     */
+    claimedUntil?: string;
     /** Our own Message-ID of the acknowledgement. */
     messageId?: string;
     /** The id SES returned; SES rewrites the Message-ID to `<{this}@{region}.amazonses.com>`, so replies cite this. */
@@ -91,7 +96,16 @@ export interface Inquiry {
     repeats: number;
     breachedAt?: string;
     /** Recipients whose alert mail failed, to be sent again by the next sweep (the step itself already fired). */
-    alertRetry?: { recipients: string[]; at: string; steps: number[] };
+    alertRetry?: {
+      recipients: string[];
+      at: string;
+      steps: number[];
+      /**
+       * The inquiry's check time when the sweep claimed the alert: it stays in the due index there (no index move for
+       * the claim, two write units) while the sweep sends; a sweep meeting an owed alert before `at` passes it by.
+       */
+      dueSince?: string;
+    };
   };
   /** The latest answer; a follow-up from the customer reopens the inquiry with a new deadline. */
   answeredAt?: string;
@@ -144,7 +158,7 @@ export function nextCheckAt(inquiry: Inquiry): string | undefined {
   const candidates: string[] = [];
   if ((inquiry.ack.state === 'pending' || inquiry.ack.state === 'claimed') && inquiry.ack.retryAt) candidates.push(inquiry.ack.retryAt);
   if (inquiry.status === 'open' && inquiry.escalation.nextStepAt) candidates.push(inquiry.escalation.nextStepAt);
-  if (inquiry.status === 'open' && inquiry.escalation.alertRetry) candidates.push(inquiry.escalation.alertRetry.at);
+  if (inquiry.status === 'open' && inquiry.escalation.alertRetry) candidates.push(inquiry.escalation.alertRetry.dueSince ?? inquiry.escalation.alertRetry.at);
   if (inquiry.status === 'answered' && inquiry.feedback?.state === 'scheduled') candidates.push(inquiry.feedback.dueAt);
   return candidates.sort()[0];
 }

@@ -13,6 +13,17 @@ export function newMessageId(kind: string, inquiryId: string, fromMailbox: strin
 }
 
 /**
+ * The inquiry an acknowledgement's own Message-ID (`newMessageId('ack', …)`) names, or undefined for any other id.
+ * The store finds such an id through the inquiry item (`ack.messageId`), so no link item is written for it.
+ */
+export function acknowledgedInquiryOf(messageId: string): string | undefined {
+  return /^<?ack\.([^.@<>\s]+)\.[^@<>\s]+@[^<>\s]+>?$/.exec(messageId.trim())?.[1];
+}
+
+/** Two Message-IDs are the same with or without their angle brackets. */
+export const sameMessageId = (a: string | undefined, b: string) => a !== undefined && a.trim().replace(/^<|>$/g, '') === b.trim().replace(/^<|>$/g, '');
+
+/**
  * A Message-ID fit to repeat in In-Reply-To / References: one `<local@domain>` without spaces, line breaks or
  * further angle brackets (it came from a customer's mail, so it is their input); undefined otherwise.
  */

@@ -10,11 +10,18 @@ import type { FolderRole } from './mailbox';
  * Access patterns (DESIGN.md §3) and how the DynamoDB adapter serves each:
  * 1. get an inquiry by id                 → GetItem  INQUIRY#<id>
  *    … or by its human reference          → GetItem  REF#<reference> → GetItem
- * 2. deduplicate a delivery               → TransactWriteItems: DELIVERY#<inbox>#<channel>#<key>, INQUIRY#<id> and
- *                                           REF#<reference>, each attribute_not_exists — a redelivery creates nothing
- *    … and the same content within a window → a 4th put in that transaction: DELIVERY#<inbox>#<channel>#same:<hash>,
- *                                           condition attribute_not_exists OR expiresAt < now (so it re-arms itself)
- * 3. find the inquiry a message belongs to→ GetItem  MESSAGE#<message-id> (ids we sent or received)
+ * 2. deduplicate a delivery               → conditional PutItems in order, no transaction: DELIVERY#<inbox>#<channel>#<key>
+ *                                           (fixes the inquiry id: a redelivery, retry or concurrent copy reads it and
+ *                                           uses that id), REF#<reference>, then INQUIRY#<id> attribute_not_exists —
+ *                                           the inquiry's own put decides the one creator; a crash between puts leaves
+ *                                           records the next attempt adopts (pointers are re-writable by their own id)
+ *    … and the same content within a window → before the reference: DELIVERY#<inbox>#<channel>#same:<hash>,
+ *                                           condition attribute_not_exists OR expiresAt < now (it re-arms itself) OR
+ *                                           it already names this id; a record naming a missing inquiry is waited for
+ *                                           (a concurrent create) or, a minute old, taken over (a crashed one)
+ * 3. find the inquiry a message belongs to→ our acknowledgement's own id names its inquiry: GetItem INQUIRY#<id>,
+ *                                           kept when the item's ack.messageId is that id; any other id (SES's, a
+ *                                           customer's, and ack ids linked by older versions) → GetItem MESSAGE#<id>
  * 4. a customer's history in an inbox     → Query gsi1 CUSTOMER#<inbox>#<email>, newest first
  * 5. what is due now                      → Query the sparse `due` index, DUE#<shard> with dueSk <= now, every shard;
  *                                           only inquiries with something left to do carry the due attributes
@@ -69,7 +76,10 @@ export interface InquiryStore {
 
 /** Which inquiry a message id (ours or the customer's) belongs to, for threading replies. */
 export interface MessageLinkStore {
-  /** Remembers that a message id belongs to an inquiry. */
+  /**
+   * Remembers that a message id (SES's, a customer's) belongs to an inquiry, for threading replies. Our
+   * acknowledgement's own id needs no link: `findByMessageId` finds it through the inquiry it names.
+   */
   linkMessageId(messageId: string, inquiryId: string): Promise<void>;
   findByMessageId(messageId: string): Promise<Inquiry | undefined>;
 }

@@ -42,7 +42,9 @@ export async function acknowledgeInquiry(deps: DepsWith<AcknowledgeStore>, inqui
   const attempts = inquiry.ack.attempts + 1;
   const claimed = await deps.store.save(inquiry, {
     ...inquiry,
-    ack: { ...inquiry.ack, state: 'claimed', attempts, retryAt: new Date(now.getTime() + CLAIM_TIMEOUT_MS).toISOString() },
+    // `retryAt` stays as it was: the due index keeps its entry (two write units fewer), and a sweep meeting the live
+    // claim leaves it alone until `claimedUntil`.
+    ack: { ...inquiry.ack, state: 'claimed', attempts, claimedUntil: new Date(now.getTime() + CLAIM_TIMEOUT_MS).toISOString() },
   });
   if (!claimed) return (await deps.store.get(inquiry.id)) ?? inquiry;
 
@@ -185,7 +187,8 @@ export async function releaseHeldAcknowledgement(deps: DepsWith<AcknowledgeStore
 /** A claim older than its timeout belongs to a process that died mid-send: record that, never re-send blindly. */
 export async function expireStaleClaim(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry): Promise<Inquiry> {
   const now = deps.clock.now();
-  if (inquiry.ack.state !== 'claimed' || !inquiry.ack.retryAt || Date.parse(inquiry.ack.retryAt) > now.getTime()) return inquiry;
+  const claimedUntil = inquiry.ack.claimedUntil ?? inquiry.ack.retryAt;
+  if (inquiry.ack.state !== 'claimed' || !claimedUntil || Date.parse(claimedUntil) > now.getTime()) return inquiry;
   const reason = 'the sending process stopped before confirming';
   const saved = await deps.store.save(
     inquiry,
@@ -196,7 +199,7 @@ export async function expireStaleClaim(deps: DepsWith<AcknowledgeStore>, inquiry
   );
   if (!saved) return (await deps.store.get(inquiry.id)) ?? inquiry;
   // Reported, not resent: a person can check the mail log and write to the customer if need be.
-  deps.log.warn('ack.unknown', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, claimedUntil: inquiry.ack.retryAt });
+  deps.log.warn('ack.unknown', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, claimedUntil });
   await publishEvents(deps, [
     { type: 'AcknowledgementUncertain', at: now.toISOString(), inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, attempts: inquiry.ack.attempts } },
   ]);
@@ -275,8 +278,8 @@ async function linkOpenInquiries(deps: DepsWith<AcknowledgeStore>, inquiry: Inqu
 }
 
 /**
- * The mail is out: record it on the inquiry whatever else changed meanwhile (an answer may have landed), link both
- * message ids for threading — ours and the one SES substitutes for it — and note the link on the customer's other
+ * The mail is out: record it on the inquiry whatever else changed meanwhile (an answer may have landed), link the
+ * message id SES substitutes for ours for threading (ours is found through the inquiry) — and note the link on the customer's other
  * open inquiries, which the acknowledgement told them about.
  */
 async function recordSent(
@@ -302,8 +305,8 @@ async function recordSent(
         : withTimeline(next, { at, type: 'linked', note: `Linked to the customer's open ${references.length === 1 ? 'inquiry' : 'inquiries'} ${references.join(', ')}; the acknowledgement told them so.` });
     });
     recorded = after;
-    const ids = [sent.messageId, sent.providerMessageId].filter(Boolean);
-    await Promise.all(ids.map((id) => deps.store.linkMessageId(id, claimed.id)));
+    // Our own Message-ID is found through the inquiry item (it names the inquiry); SES's substitute needs a link.
+    if (sent.providerMessageId) await deps.store.linkMessageId(sent.providerMessageId, claimed.id);
   } catch (error) {
     // The mail went out: never let this turn into a retry. An unrecorded claim is marked `unknown` by the sweeper.
     deps.log.error('ack.record_failed', { ...log, error });

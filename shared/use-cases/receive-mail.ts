@@ -30,7 +30,7 @@ export type ReceiveMailStore = AcknowledgeStore & MailRecordStore;
  * quarantined / unroutable. The same code runs for SES (Lambda) and the local SMTP listener.
  *
  * Idempotent: the same Message-ID (or, without one, the same bytes) seen again returns the first outcome; a new
- * inquiry is guarded by the store's transactional delivery record, so even two concurrent deliveries make one.
+ * inquiry is guarded by the store's conditional delivery and inquiry puts, so even two concurrent deliveries make one.
  */
 
 export interface InboundMail {

@@ -126,17 +126,21 @@ async function claimSteps(deps: DepsWith<AcknowledgeStore>, inquiry: Inquiry, no
   summary.stepsFired += move.fired.length;
   measure(deps, 'StepsFired', inquiry, { value: move.fired.length });
   const base = { at: stamp, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference };
-  const events: DomainEvent[] = [];
+  const steps = move.fired.map(({ index, repeats }) => {
+    const step = inbox.escalation[index]!;
+    return { step: index, after: step.after, warning: !move.overdue, repeats, recipients: stepRecipients(step, inbox) };
+  });
+  // One event per state change (EventBridge bills each): the breach names the steps that fired with it; otherwise one
+  // EscalationStepReached carries the last step's fields, as before, and every step of this sweep in `steps`.
+  let event: DomainEvent;
   if (move.breached) {
     summary.breaches++;
     measure(deps, 'Breaches', inquiry);
-    events.push({ ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority } });
+    event = { ...base, type: 'DeadlineBreached', detail: { replyBy: inquiry.replyBy, receivedAt: inquiry.receivedAt, channel: inquiry.channel, priority: inquiry.priority, steps } };
+  } else {
+    event = { ...base, type: 'EscalationStepReached', detail: { ...steps[steps.length - 1]!, steps } };
   }
-  for (const { index, repeats } of move.fired) {
-    const step = inbox.escalation[index]!;
-    events.push({ ...base, type: 'EscalationStepReached', detail: { step: index, after: step.after, warning: !move.overdue, repeats, recipients: stepRecipients(step, inbox) } });
-  }
-  await publishEvents(deps, events);
+  await publishEvents(deps, [event]);
 }
 
 /** One mail per recipient and inbox; a failed one is queued on its inquiries for the next sweep, not lost. */

@@ -93,9 +93,12 @@ describe('escalation ladder, walked with an injected clock (DynamoDB Local + SES
       'received', 'acknowledged', 'warned', 'breached', 'escalated', 'customer-updated', 'escalated', 'escalated', 'answered',
     ]);
     expect(t.events.recent().filter((e) => e.inquiryId === inquiry.id).map((e) => e.type)).toEqual([
-      'InquiryReceived', 'InquiryAcknowledged', 'EscalationStepReached', 'DeadlineBreached', 'EscalationStepReached', 'CustomerUpdated',
+      'InquiryReceived', 'InquiryAcknowledged', 'EscalationStepReached', 'DeadlineBreached', 'CustomerUpdated',
       'EscalationStepReached', 'EscalationStepReached', 'InquiryAnswered',
     ]);
+    // One event per state change: the breach names the step that fired with it.
+    const breachEvent = t.events.recent().find((e) => e.inquiryId === inquiry.id && e.type === 'DeadlineBreached')!;
+    expect(breachEvent.detail.steps).toEqual([expect.objectContaining({ step: 1, warning: false, repeats: 0 })]);
   });
 
   it('lists every inquiry that reached a step for a recipient in one mail per sweep, and two overlapping sweeps send nothing twice', async () => {

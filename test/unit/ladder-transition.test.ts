@@ -44,7 +44,8 @@ describe('the ladder transition (pure: inquiry, rules and now → the move)', ()
         nextStepAt: '2026-11-23T14:00:00.000Z',
         repeats: 0,
         breachedAt: undefined,
-        alertRetry: { recipients: ['team@acme.test'], at: lease('2026-11-23T13:00:00Z'), steps: [0] },
+        // The claim leaves the due-index entry at the inquiry's check time when it was claimed (no index move).
+        alertRetry: { recipients: ['team@acme.test'], at: lease('2026-11-23T13:00:00Z'), steps: [0], dueSince: '2026-11-23T13:00:00.000Z' },
       },
       fired: [{ index: 0, repeats: 0, again: false }],
       skipped: [],
@@ -93,7 +94,7 @@ describe('the ladder transition (pure: inquiry, rules and now → the move)', ()
     const waiting = anInquiry({ escalation: { nextStep: 1, nextStepAt: '2026-11-23T14:00:00.000Z', repeats: 0, alertRetry: owed } });
     const retryOnly = advanceLadder(waiting, rules, at('2026-11-23T13:10:00Z'))!;
     expect(retryOnly).toMatchObject({ fired: [], retried: { recipients: ['team@acme.test'], steps: [0] }, alerts: [{ recipient: 'team@acme.test', steps: [0] }] });
-    expect(retryOnly.escalation).toEqual({ nextStep: 1, nextStepAt: '2026-11-23T14:00:00.000Z', repeats: 0, alertRetry: { ...owed, at: lease('2026-11-23T13:10:00Z') } });
+    expect(retryOnly.escalation).toEqual({ nextStep: 1, nextStepAt: '2026-11-23T14:00:00.000Z', repeats: 0, alertRetry: { ...owed, at: lease('2026-11-23T13:10:00Z'), dueSince: owed.at } });
 
     const both = advanceLadder(waiting, rules, at('2026-11-23T14:00:00Z'))!;
     expect(both.alerts).toEqual([

@@ -4,9 +4,9 @@ import type { TABLE_DEFINITION } from './table-definition';
 export type IndexName = (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]['indexName'];
 
 /**
- * The IAM actions DynamoDB authorises the store's requests by. TransactWriteItems has no IAM action of its own:
- * each Put in a transaction is authorised as PutItem (each ConditionCheck would be ConditionCheckItem; the store
- * issues none).
+ * The IAM actions DynamoDB authorises the store's requests by. The store issues no transactions (they bill every
+ * item twice; the create is conditional PutItems in order); were one added, TransactWriteItems has no IAM action of
+ * its own: each Put in it is authorised as PutItem, each ConditionCheck as ConditionCheckItem.
  */
 export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
@@ -23,7 +23,7 @@ export interface StoreOperationAccess {
  * Index reads fetch the items the KEYS_ONLY indexes point at with BatchGetItem.
  */
 export const STORE_ACCESS = {
-  // One transaction of conditional Puts; a redelivery or collision reads the pointer record that won.
+  // Conditional Puts in order (delivery, same content, reference, inquiry); a redelivery or collision reads the record that won.
   create: { items: ['PutItem', 'GetItem'] },
   get: { items: ['GetItem'] },
   getByReference: { items: ['GetItem'] },

@@ -61,18 +61,23 @@ export function dueShard(inquiryId: string): number {
 /** Upper bound of due sort keys at `now` (ISO timestamps sort as text; '~' sorts after any id). */
 export const dueUpperBound = (now: Date) => `${now.toISOString()}~`;
 
-/** Index attributes derived from the inquiry's state: the due index is sparse, so a finished inquiry leaves it. */
+/**
+ * Index attributes derived from the inquiry's state: the due index is sparse, so a finished inquiry leaves it.
+ * Sort keys are bare timestamps: index keys need not be unique (DynamoDB orders equal ones by the table key), and
+ * every byte of the item counts towards its write units — items written before this carried `#<id>` after the
+ * timestamp, which sorts and compares the same, and lose it on their next save.
+ */
 export function inquiryIndexAttributes(inquiry: Inquiry): Record<string, string> {
   const attributes: Record<string, string> = {
     gsi1pk: customerPartition(inquiry.inboxId, inquiry.customer.email),
-    gsi1sk: `${inquiry.receivedAt}#${inquiry.id}`,
+    gsi1sk: inquiry.receivedAt,
     gsi2pk: inquiry.status === 'open' ? openPartition(inquiry.inboxId) : answeredPartition(inquiry.inboxId),
-    gsi2sk: inquiry.status === 'open' ? `${inquiry.replyBy}#${inquiry.id}` : `${inquiry.answeredAt ?? inquiry.receivedAt}#${inquiry.id}`,
+    gsi2sk: inquiry.status === 'open' ? inquiry.replyBy : (inquiry.answeredAt ?? inquiry.receivedAt),
   };
   const due = nextCheckAt(inquiry);
   if (due !== undefined) {
     attributes.duePk = duePartition(dueShard(inquiry.id));
-    attributes.dueSk = `${due}#${inquiry.id}`;
+    attributes.dueSk = due;
   }
   return attributes;
 }

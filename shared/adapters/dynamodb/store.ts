@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ReferenceTakenError } from '../../domain/errors';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ReferenceTakenError, RetryableError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
 import type { MailboxHealth } from '../../domain/mailbox-watch';
 import type { AckLog, WatchdogStore } from '../../ports/store';
+import { acknowledgedInquiryOf, sameMessageId } from '../../messages/addresses';
 import { isConditionalCheckFailure, translateDynamoError } from './errors';
 import { storableFields } from './storable';
 import {
@@ -13,6 +14,7 @@ import {
   budgetSlotKey,
   counterKey,
   windowKey,
+  type Key,
   SCHEMA_VERSION,
   answeredPartition,
   claimKey,
@@ -38,6 +40,10 @@ const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 const BATCH_GET_LIMIT = 100;
 /** Mail records outlive the raw mail they point to (kept 90 days by default) so a late question still finds the reason. */
 const MAIL_RECORD_RETENTION_SECONDS = 400 * 24 * 3600;
+/** A create takes milliseconds; a same-content record this old whose inquiry is still missing was left by a crash. */
+const ABANDONED_CREATE_SECONDS = 60;
+/** Short waits (50 ms, 100 ms, …) for a concurrent copy to finish storing the inquiry a same-content record names. */
+const WINDOW_WAITS = 8;
 const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'schemaVersion', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'duePk', 'dueSk'];
 
 export interface DynamoStoreOptions {
@@ -91,6 +97,78 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })));
     const inquiryId = result.Item?.inquiryId;
     return typeof inquiryId === 'string' ? get(inquiryId) : undefined;
+  }
+
+  /**
+   * Writes a pointer record `key → inquiryId` unless one exists; returns the id it holds afterwards (ours, or the
+   * one written first). Writing the same pointer again succeeds, so a retried create passes its own records.
+   */
+  async function claimPointer(key: Key, inquiryId: string, attributes: { entity: string; expiresAt?: number }): Promise<{ inquiryId: string }> {
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...key, schemaVersion: SCHEMA_VERSION, ...attributes, inquiryId },
+          ConditionExpression: 'attribute_not_exists(pk) OR inquiryId = :id',
+          ExpressionAttributeValues: { ':id': inquiryId },
+        }),
+      );
+      return { inquiryId };
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'PutItem');
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })));
+      const holder = result.Item?.inquiryId;
+      if (typeof holder !== 'string') throw new RetryableError(`the record ${key.pk} changed while it was read; try again`);
+      return { inquiryId: holder };
+    }
+  }
+
+  /**
+   * The same-content window: the record names the first inquiry with this content until it expires (TTL deletes
+   * lazily, so an expired record no longer counts and is taken over). Returns that earlier inquiry, or undefined
+   * when this one holds the window. An earlier inquiry that is not stored yet is being created by a concurrent
+   * copy: waited for briefly; one whose creator died (the record is older than any create takes) is replaced.
+   */
+  async function claimWindow(key: Key, inquiryId: string, nowSeconds: number, seconds: number): Promise<Inquiry | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...key, entity: ENTITY.delivery, schemaVersion: SCHEMA_VERSION, inquiryId, expiresAt: nowSeconds + seconds },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR inquiryId = :id',
+            ExpressionAttributeValues: { ':now': nowSeconds, ':id': inquiryId },
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'PutItem');
+      }
+      const record = (await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })))).Item;
+      if (typeof record?.inquiryId !== 'string') continue;
+      const earlier = await get(record.inquiryId);
+      if (earlier) return earlier;
+      const writtenAt = Number(record.expiresAt) - seconds;
+      if (nowSeconds - writtenAt > ABANDONED_CREATE_SECONDS) {
+        // Its creator died between this record and the inquiry: the window passes to this inquiry.
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...key, entity: ENTITY.delivery, schemaVersion: SCHEMA_VERSION, inquiryId, expiresAt: nowSeconds + seconds },
+              ConditionExpression: 'inquiryId = :earlier',
+              ExpressionAttributeValues: { ':earlier': record.inquiryId },
+            }),
+          );
+          return undefined;
+        } catch (error) {
+          if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'PutItem');
+          continue;
+        }
+      }
+      if (attempt >= WINDOW_WAITS) throw new RetryableError('an inquiry with the same content is being stored; try again');
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+    }
   }
 
   /** Full items for index keys, in index order (the indexes project keys only; see table-definition.ts). */
@@ -148,71 +226,52 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     }).then((items) => items.filter((i) => i.answeredAt !== undefined && i.answeredAt >= from && i.answeredAt < to));
 
   return {
+    /**
+     * Four conditional puts in order, no transaction (a transaction bills every item twice): the delivery record
+     * fixes which inquiry id this delivery gets, the same-content record which inquiry a content belongs to, the
+     * reference record the human reference, and the inquiry's own put decides who created it. Each step can be
+     * repeated by a retry, a redelivery or a concurrent copy of the delivery and lands on the same id, so a crash
+     * between two puts leaves records that the next attempt adopts, and only one inquiry is ever stored.
+     */
     async create(inquiry, options = {}) {
       const delivery = deliveryKey(inquiry.inboxId, inquiry.channel, inquiry.deliveryId);
-      const window = options.sameContentWithin;
       const receivedSeconds = Math.floor(Date.parse(inquiry.receivedAt) / 1000);
-      const sameContent = window ? deliveryKey(inquiry.inboxId, inquiry.channel, `same:${window.key}`) : undefined;
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...delivery,
-                    entity: ENTITY.delivery,
-                    schemaVersion: SCHEMA_VERSION,
-                    inquiryId: inquiry.id,
-                    expiresAt: Math.floor(Date.parse(inquiry.receivedAt) / 1000) + DELIVERY_RETENTION_SECONDS,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              { Put: { TableName: tableName, Item: toItem(inquiry), ConditionExpression: 'attribute_not_exists(pk)' } },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...referenceKey(inquiry.reference), entity: ENTITY.reference, schemaVersion: SCHEMA_VERSION, inquiryId: inquiry.id },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              ...(sameContent && window
-                ? [
-                    {
-                      Put: {
-                        TableName: tableName,
-                        Item: { ...sameContent, entity: ENTITY.delivery, schemaVersion: SCHEMA_VERSION, inquiryId: inquiry.id, expiresAt: receivedSeconds + window.seconds },
-                        // An expired record (TTL deletes lazily) no longer counts: the window re-arms itself.
-                        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-                        ExpressionAttributeValues: { ':now': receivedSeconds },
-                      },
-                    },
-                  ]
-                : []),
-            ],
-          }),
-        );
-        return { created: true, inquiry };
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'TransactionCanceledException') return translateDynamoError(error, 'TransactWriteItems');
-        const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-        // Which condition failed tells a redelivery (the delivery record exists) from a reference collision.
-        const existing = await pointer(delivery);
+      const claimed = await claimPointer(delivery, inquiry.id, { entity: ENTITY.delivery, expiresAt: receivedSeconds + DELIVERY_RETENTION_SECONDS });
+      if (claimed.inquiryId !== inquiry.id) {
+        // This delivery was seen before (old layout included): its inquiry, or the id its first attempt chose.
+        const existing = await get(claimed.inquiryId);
         if (existing) return { created: false, inquiry: existing };
-        if (sameContent && reasons[3]?.Code === 'ConditionalCheckFailed') {
-          const same = await pointer(sameContent);
-          if (same) return { created: false, inquiry: same };
-        }
-        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new ReferenceTakenError(inquiry.reference);
-        if (reasons.some((r) => r.Code === 'TransactionConflict')) return translateDynamoError({ name: 'TransactionConflictException' }, 'TransactWriteItems');
+      }
+      const draft = { ...inquiry, id: claimed.inquiryId };
+
+      const window = options.sameContentWithin;
+      if (window) {
+        const sameContent = deliveryKey(inquiry.inboxId, inquiry.channel, `same:${window.key}`);
+        const earlier = await claimWindow(sameContent, draft.id, receivedSeconds, window.seconds);
+        if (earlier) return { created: false, inquiry: earlier };
+      }
+
+      const reference = await claimPointer(referenceKey(draft.reference), draft.id, { entity: ENTITY.reference });
+      if (reference.inquiryId !== draft.id) throw new ReferenceTakenError(draft.reference);
+
+      try {
+        await doc.send(new PutCommand({ TableName: tableName, Item: toItem(draft), ConditionExpression: 'attribute_not_exists(pk)' }));
+        return { created: true, inquiry: draft };
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) return translateDynamoError(error, 'PutItem');
+        // A concurrent copy of this delivery stored it first.
+        const existing = await get(draft.id);
+        if (existing) return { created: false, inquiry: existing };
         throw error;
       }
     },
 
     get,
-    getByReference: (reference) => pointer(referenceKey(reference)),
+    async getByReference(reference) {
+      // A create that died after its reference record and was retried under another reference left this one behind.
+      const inquiry = await pointer(referenceKey(reference));
+      return inquiry && inquiry.reference.toUpperCase() === reference.trim().toUpperCase() ? inquiry : undefined;
+    },
 
     async save(before, after) {
       const saved = { ...after, version: before.version + 1 };
@@ -238,7 +297,14 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
         doc.send(new PutCommand({ TableName: tableName, Item: { ...messageKey(messageId), entity: ENTITY.message, schemaVersion: SCHEMA_VERSION, inquiryId } })),
       );
     },
-    findByMessageId: (messageId) => pointer(messageKey(messageId)),
+    async findByMessageId(messageId) {
+      // Our acknowledgement's own id names its inquiry, whose item holds it; other ids (SES's, customers') and ids
+      // linked before the item answered for its own have a link item.
+      const acknowledged = acknowledgedInquiryOf(messageId);
+      const inquiry = acknowledged ? await get(acknowledged) : undefined;
+      if (inquiry && sameMessageId(inquiry.ack.messageId, messageId)) return inquiry;
+      return pointer(messageKey(messageId));
+    },
 
     async recordMail(record) {
       try {

@@ -5,6 +5,7 @@ import type { MailRecord } from '../../domain/mail-record';
 import type { AckLog, WatchdogStore } from '../../ports/store';
 // The same normalisation as the table's keys (reference case, bare message ids, address case), so lookups match.
 import { customerPartition, messageKey, referenceKey } from '../dynamodb/keys';
+import { acknowledgedInquiryOf, sameMessageId } from '../../messages/addresses';
 
 /**
  * Every store port held in memory: the fakes the use-case tests run on (no Java), and the store of runs that must
@@ -60,7 +61,13 @@ export function createMemoryStore(): WatchdogStore & { inquiries(): Inquiry[] } 
     async linkMessageId(messageId, inquiryId) {
       messageIds.set(messageKey(messageId).pk, inquiryId);
     },
-    findByMessageId: async (messageId) => byId(messageIds.get(messageKey(messageId).pk)),
+    async findByMessageId(messageId) {
+      // As the DynamoDB store: an acknowledgement's own id is found through its inquiry, without a link.
+      const acknowledged = acknowledgedInquiryOf(messageId);
+      const inquiry = acknowledged ? byId(acknowledged) : undefined;
+      if (inquiry && sameMessageId(inquiry.ack.messageId, messageId)) return inquiry;
+      return byId(messageIds.get(messageKey(messageId).pk));
+    },
     async recordMail(record) {
       const key = `${record.inboxId}#${record.key}`;
       const first = mail.get(key);
