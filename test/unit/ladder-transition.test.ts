@@ -101,7 +101,7 @@ describe('the ladder transition (pure: inquiry, rules and now → the move)', ()
       { recipient: 'boss@acme.test', steps: [1] },
       { recipient: 'team@acme.test', steps: [0] },
     ]);
-    expect(both.escalation.alertRetry).toEqual({ recipients: ['boss@acme.test', 'team@acme.test'], at: lease('2026-11-23T14:00:00Z'), steps: [1, 0] });
+    expect(both.escalation.alertRetry).toEqual({ recipients: ['boss@acme.test', 'team@acme.test'], at: lease('2026-11-23T14:00:00Z'), steps: [1, 0], dueSince: owed.at });
   });
 
   it('owes one alert to a recipient two fired steps reach', () => {
