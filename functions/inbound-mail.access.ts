@@ -13,4 +13,6 @@ export const inboundMailAccess: FunctionAccess = {
   sendsMail: true,
   publishesEvents: true,
   readsRawMail: true,
+  // A delivery report about an acknowledgement tells the managers, linking to the inquiry's page.
+  publicUrl: true,
 };

@@ -8,7 +8,9 @@ import type { Deps } from '../../shared/ports/deps';
 import { jsonLogger, type Logger } from '../../shared/ports/logger';
 import type { SecretSource } from '../../shared/ports/secrets';
 import { localDynamoClient } from './dynamodb-local';
+import { withMailboxSimulator } from './mailbox-simulator';
 import { localSesClient } from './ses-local';
+import { createHandler as createSesEventsHandler } from '../../functions/ses-events';
 
 export const LOCAL_TABLE_NAME = 'inquiry-watchdog';
 
@@ -24,16 +26,21 @@ export function createLocalDeps(options: {
   /** The status page needs no sign-in (default locally; WATCHDOG_STATUS_SIGN_IN=1 turns sign-in on to try it). */
   openStatusPage?: boolean;
 }): Deps & { events: ReturnType<typeof createEventLog>; metrics: ReturnType<typeof localMetrics> } {
-  return {
+  const log = options.log ?? jsonLogger();
+  const deps = {
     config: options.config,
     store: createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
-    mailer: createSesMailer({ client: localSesClient(options.sesEndpoint) }),
+    // SES's mailbox simulator addresses answer with the bounce and complaint events SES would publish, handled by the
+    // same ses-events handler as on AWS (aws-ses-v2-local simulates none of them).
+    mailer: withMailboxSimulator(createSesMailer({ client: localSesClient(options.sesEndpoint) }), (event) => sesEvents(event), log),
     events: createEventLog(options.eventsFile),
     clock: options.clock ?? systemClock,
-    log: options.log ?? jsonLogger(),
+    log,
     metrics: localMetrics(),
     secrets: options.secrets,
     allowUnsignedWebhooks: true,
     openStatusPage: options.openStatusPage ?? true,
   };
+  const sesEvents = createSesEventsHandler(() => deps);
+  return deps;
 }

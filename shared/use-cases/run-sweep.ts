@@ -5,7 +5,7 @@ import type { InboxConfig } from '../config/schema';
 import { deadlineFor } from '../domain/calendar';
 import { parseDuration } from '../domain/duration';
 import { positionAfter, stepRecipients, stepsToFire } from '../domain/escalation';
-import { mayMailCustomer, withTimeline, type Inquiry } from '../domain/inquiry';
+import { mayMailCustomer, whyNotMailCustomer, withTimeline, type Inquiry } from '../domain/inquiry';
 import { choosePolicy } from '../domain/policy';
 import { addressOf, newMessageId } from '../messages/addresses';
 import { renderEscalationAlert, type AlertEntry } from '../messages/escalation-alert';
@@ -303,9 +303,9 @@ async function settleOwedAlert(deps: Deps, duty: AlertDuty): Promise<void> {
   }).catch((error: unknown) => deps.log.error('alert.settle_failed', { inquiryId: duty.inquiry.id, error }));
 }
 
-/** The acknowledgement was held or suppressed: a holding update would be the mail we decided not to send. */
+/** The acknowledgement was held or suppressed, or mail to the address bounced: a holding update would be the mail we decided not to send. */
 async function noteSkippedUpdate(deps: Deps, inquiry: Inquiry, stamp: string): Promise<void> {
-  const note = `No holding update: the acknowledgement was ${inquiry.ack.state}${inquiry.ack.reason ? ` (${inquiry.ack.reason})` : ''}, and later mail to the customer obeys the same caps.`;
+  const note = `No holding update: ${whyNotMailCustomer(inquiry)}.`;
   await saveWithRetry(deps, inquiry.id, (current) => withTimeline(current, { at: stamp, type: 'customer-update-skipped', note })).catch((error: unknown) =>
     deps.log.error('timeline.save_failed', { inquiryId: inquiry.id, error }),
   );
