@@ -32,14 +32,17 @@ const subject = textTemplate<NoticeData>('{{headline}} [{{reference}}]');
 
 const text = textTemplate<NoticeData>(`{{headline}}.
 
-{{#if bounced}}The acknowledgement of "{{topic}}" to {{email}} could not be delivered. The receiving mail server said:{{else}}{{email}} reported the acknowledgement of "{{topic}}" as unwanted mail ({{diagnostic}}).{{/if}}
-{{#if bounced}}  {{diagnostic}}
+{{#if bounced}}The acknowledgement of "{{topic}}" to {{email}} could not be delivered. The receiving mail server said:
+  {{diagnostic}}
+{{else}}{{email}} reported the acknowledgement of "{{topic}}" as unwanted mail ({{diagnostic}}).
 {{/if}}
+
 {{who}} may believe {{business}} never got the message. Nothing more is emailed to {{email}} about this inquiry: no holding updates, no feedback request.
 
-{{#each contact}}{{textLabel}} {{value}}
+{{#each contact}}{{textLabel}}{{value}}
 {{/each}}{{#unless contact.length}}The form gave no phone number: check the address for a typo ({{email}}) and write to the right one.
 {{/unless}}
+
 They wrote (received {{received}}):
   {{snippet}}
 
