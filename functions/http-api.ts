@@ -13,6 +13,7 @@ import { parseAnsweredBy } from '../shared/channels/api';
 import { createAwsDeps } from '../shared/wiring/aws';
 import { lambdaEntry } from '../shared/wiring/lambda';
 import { routesFromTable } from '../shared/http/routes';
+import { shortLinkRoutes } from '../shared/http/short-link-route';
 import { statusRoutes } from '../shared/http/status-routes';
 
 /** The handlers, each under its route key; which routes exist (here and on AWS) is ROUTE_TABLE's to say. */
@@ -56,6 +57,7 @@ const handlers: Array<Route<Deps>> = [
   { method: 'GET', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkConfirmationPage(await previewLink(deps, token!), deps) },
   { method: 'POST', pattern: '/a/{token}', handle: async (_request, { token }, deps) => linkResultPage(await actOnLink(deps, token!), deps) },
   ...statusRoutes,
+  ...shortLinkRoutes,
 ];
 
 /** Forms, webhooks, API and one-click actions: API Gateway HTTP API (v2) events, locally and on AWS. */

@@ -9,6 +9,8 @@ export const inboundMailAccess: FunctionAccess = {
     'create', 'get', 'save', 'linkMessageId', 'getAckLog', 'saveAckLog',
     // the budget of acknowledgements to new addresses, and its one warning per burst
     'takeBudgetSlot', 'extendWindow',
+    // the managers' notice about a bounced acknowledgement links the inquiry by a short link
+    'saveShortLink',
   ],
   sendsMail: true,
   publishesEvents: true,

@@ -5,7 +5,8 @@ import type { FunctionAccess } from '../shared/wiring/function-access';
  * customer's address does not work, the managers one mail (linking to the inquiry's page).
  */
 export const sesEventsAccess: FunctionAccess = {
-  store: ['findByMessageId', 'get', 'save'],
+  // saveShortLink: the notice's plain text links the inquiry's page by a short link.
+  store: ['findByMessageId', 'get', 'save', 'saveShortLink'],
   sendsMail: true,
   publishesEvents: false,
   publicUrl: true,

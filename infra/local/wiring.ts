@@ -8,6 +8,7 @@ import type { Deps } from '../../shared/ports/deps';
 import { jsonLogger, type Logger } from '../../shared/ports/logger';
 import type { SecretSource } from '../../shared/ports/secrets';
 import { localDynamoClient } from './dynamodb-local';
+import { withShortTextLinks } from '../../shared/use-cases/short-links';
 import { withMailboxSimulator } from './mailbox-simulator';
 import { localSesClient } from './ses-local';
 import { createHandler as createSesEventsHandler } from '../../functions/ses-events';
@@ -27,14 +28,18 @@ export function createLocalDeps(options: {
   openStatusPage?: boolean;
 }): Deps & { events: ReturnType<typeof createEventLog>; metrics: ReturnType<typeof localMetrics> } {
   const log = options.log ?? jsonLogger();
+  const store = createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME });
+  const clock = options.clock ?? systemClock;
+  // SES's mailbox simulator addresses answer with the bounce and complaint events SES would publish, handled by the
+  // same ses-events handler as on AWS (aws-ses-v2-local simulates none of them).
+  const ses = withMailboxSimulator(createSesMailer({ client: localSesClient(options.sesEndpoint) }), (event) => sesEvents(event), log);
   const deps = {
     config: options.config,
-    store: createDynamoInquiryStore({ client: localDynamoClient(options.dynamoEndpoint), tableName: LOCAL_TABLE_NAME }),
-    // SES's mailbox simulator addresses answer with the bounce and complaint events SES would publish, handled by the
-    // same ses-events handler as on AWS (aws-ses-v2-local simulates none of them).
-    mailer: withMailboxSimulator(createSesMailer({ client: localSesClient(options.sesEndpoint) }), (event) => sesEvents(event), log),
+    store,
+    // As on AWS (shared/wiring/aws.ts): plain-text parts carry short links.
+    mailer: withShortTextLinks(ses, { store, clock, secrets: options.secrets, log }),
     events: createEventLog(options.eventsFile),
-    clock: options.clock ?? systemClock,
+    clock,
     log,
     metrics: localMetrics(),
     secrets: options.secrets,

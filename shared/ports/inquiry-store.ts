@@ -2,6 +2,7 @@ import type { AckLogEntry } from '../domain/ack-caps';
 import type { Inquiry } from '../domain/inquiry';
 import type { MailRecord } from '../domain/mail-record';
 import type { FolderCheckpoint, MailboxHealth } from '../domain/mailbox-watch';
+import type { ShortLink } from '../domain/short-link';
 import type { FolderRole } from './mailbox';
 
 /**
@@ -36,6 +37,8 @@ import type { FolderRole } from './mailbox';
  * 13. one warning per burst → UpdateItem WINDOW#<name> SET expiresAt, ReturnValues ALL_OLD: the burst is new when
  *                                           the old expiry (if any) had passed; every event of the burst extends it
  * 14. a viewer's session version → GetItem / UpdateItem ADD COUNTER#<name>
+ * 16. follow a short link of a plain-text mail → GetItem LINK#<code>; written once (PutItem attribute_not_exists),
+ *                                           expiring by TTL with the link it stands for
  * 15. where the mailbox watch of an inbox stands → GetItem MAILBOX#<inbox> / CHECKPOINT#<folder> (UIDVALIDITY + last
  *                                           UID, never moved backwards within one UIDVALIDITY) and MAILBOX#<inbox> /
  *                                           HEALTH (last read, the current problem), replaced with a version condition
@@ -103,6 +106,10 @@ export interface InquiryStore {
   getMailboxHealth(inboxId: string): Promise<MailboxHealth>;
   /** Replaces the health read as `before`; false when someone else changed it first. */
   saveMailboxHealth(before: MailboxHealth, after: Omit<MailboxHealth, 'version'>): Promise<boolean>;
+  /** Stores a short link unless its code is taken (false: draw another code). */
+  saveShortLink(link: ShortLink): Promise<boolean>;
+  /** The short link with this code, unless it is unknown or expired at `now`. */
+  getShortLink(code: string, now: Date): Promise<ShortLink | undefined>;
   /** Every inquiry whose next check time is at or before `now`, page by page across the due index shards. */
   findDue(now: Date): AsyncIterable<Inquiry>;
 }

@@ -3,6 +3,7 @@ import { ReferenceTakenError } from '../../domain/errors';
 import { nextCheckAt, type Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
 import type { AckLog, InquiryStore } from '../../ports/inquiry-store';
+import type { ShortLink } from '../../domain/short-link';
 
 /**
  * The store port held in memory, for runs that must leave nothing behind: the mail dry run (`npm run check-mail`)
@@ -19,6 +20,7 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
   const mail = new Map<string, MailRecord>();
   const ackLogs = new Map<string, AckLog>();
   const claims = new Map<string, number>();
+  const shortLinks = new Map<string, ShortLink>();
   const budgets = new Map<string, Array<{ holder: string; until: number }>>();
   const windows = new Map<string, number>();
   const counters = new Map<string, number>();
@@ -113,6 +115,15 @@ export function createMemoryInquiryStore(): InquiryStore & { inquiries(): Inquir
     },
     async hasClaim(name, now) {
       return (claims.get(name) ?? 0) > now.getTime();
+    },
+    async saveShortLink(link) {
+      if (shortLinks.has(link.code)) return false;
+      shortLinks.set(link.code, { ...link });
+      return true;
+    },
+    async getShortLink(code, now) {
+      const link = shortLinks.get(code);
+      return link && Date.parse(link.expiresAt) > now.getTime() ? { ...link } : undefined;
     },
     async takeBudgetSlot(scope, holder, slots, now, windowMs) {
       const live = (budgets.get(scope) ?? []).filter((slot) => slot.until > now.getTime());
