@@ -6,7 +6,7 @@ import { findThread, latestOpenInquiryOf } from '../channels/email/match';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { saveWithRetry } from './save-with-retry';
 import type { FormNotification } from '../channels/email/form-notifications';
-import { parseMail, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
+import { parseMail, prepareRaw, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
 import { normalizeAddress } from '../domain/email-address';
 import type { AckState } from '../domain/inquiry';
@@ -166,7 +166,8 @@ export async function receiveMail(deps: Deps, input: InboundMail): Promise<MailR
  */
 async function recordDeliveryReport(deps: Deps, inbox: InboxConfig, raw: Buffer, mail: ParsedMail, at: string): Promise<{ inquiry: Inquiry; reason: string } | undefined> {
   if (!mail.contentTypes.some((type) => type === 'message/delivery-status' || type === 'message/global-delivery-status')) return undefined;
-  const report = await readDeliveryReport(raw).catch(() => undefined);
+  // The same bytes the first parse read (within the MIME budget), never more.
+  const report = await readDeliveryReport(prepareRaw(raw).bytes).catch(() => undefined);
   const problem = report && deliveryProblemOfReport(report, at);
   if (!problem) return undefined;
   const outcome = await recordDeliveryEvent(deps, problem, { inboxId: inbox.id });

@@ -30,7 +30,10 @@ describe('npm start: a bounced acknowledgement makes someone call', () => {
     const [notice] = await waitUntil(notices, (mails) => mails.length >= 1);
     expect(notice!.subject).toBe(`Bo Bounce's acknowledgement could not be delivered — reply by phone: +44 20 7946 0000, or check the address [${body.reference}]`);
     expect(notice!.body.text).toContain('smtp; 550 5.1.1 user unknown');
-    expect(notice!.body.text).toContain(`${runtime.api}/inquiries/${body.id}`);
+    // The HTML button carries the inquiry page's full link; the plain text a short link that leads there.
+    expect(notice!.body.html).toContain(`href="${runtime.api}/inquiries/${body.id}"`);
+    const short = new RegExp(`Open the inquiry: (${runtime.api.replaceAll('.', '\\.')}/l/[\\w-]{12})`).exec(notice!.body.text ?? '')![1]!;
+    expect((await fetch(short, { redirect: 'manual' })).headers.get('location')).toBe(`${runtime.api}/inquiries/${body.id}`);
 
     const sweep = await sweepAt(runtime.api, new Date(Date.parse(body.replyBy) + 60_000));
     expect(sweep.summary).toMatchObject({ customerUpdates: 0, failures: 0 });
