@@ -15,6 +15,8 @@ export const httpApiAccess: FunctionAccess = {
     'hasClaim', 'readCounter', 'incrementCounter',
     // the status page's line about each connected mailbox
     'getMailboxHealth',
+    // short links: written for the plain text of sign-in mail, followed by GET /l/{code}
+    'saveShortLink', 'getShortLink',
   ],
   sendsMail: true,
   publishesEvents: true,

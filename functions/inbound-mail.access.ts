@@ -9,8 +9,12 @@ export const inboundMailAccess: FunctionAccess = {
     'create', 'get', 'save', 'linkMessageId', 'getAckLog', 'saveAckLog',
     // the budget of acknowledgements to new addresses, and its one warning per burst
     'takeBudgetSlot', 'extendWindow',
+    // the managers' notice about a bounced acknowledgement links the inquiry by a short link
+    'saveShortLink',
   ],
   sendsMail: true,
   publishesEvents: true,
   readsRawMail: true,
+  // A delivery report about an acknowledgement tells the managers, linking to the inquiry's page.
+  publicUrl: true,
 };

@@ -11,4 +11,6 @@ export const mailboxWatchAccess: FunctionAccess = {
   sendsMail: true,
   publishesEvents: true,
   secrets: 'mailbox',
+  // A delivery report read from INBOX tells the managers, linking to the inquiry's page.
+  publicUrl: true,
 };

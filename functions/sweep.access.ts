@@ -6,6 +6,8 @@ export const sweepAccess: FunctionAccess = {
     'findDue', 'get', 'save',
     // retrying an acknowledgement is the same use case as the first attempt: it personalises from the history
     'customerHistory', 'getAckLog', 'saveAckLog', 'linkMessageId', 'takeBudgetSlot', 'extendWindow',
+    // the plain-text parts of alerts, holding updates and feedback requests carry short links
+    'saveShortLink',
   ],
   sendsMail: true,
   publishesEvents: true,

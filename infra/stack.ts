@@ -151,7 +151,6 @@ export class WatchdogStack extends Stack {
     // The HTTP API function cannot take the API's URL as an environment variable (the API already depends on it), so
     // it is stored beside its secrets; the other functions get it in their environment, for the links in mail.
     secrets.addSetting('public-url', api.url);
-    for (const fn of needPublicUrl) fn.function.addEnvironment(RUNTIME_ENV.publicUrl, api.url);
     const schedule = (this.sweepSchedule = new TickSchedule(this, 'SweepSchedule', {
       target: sweep.function,
       every: Duration.minutes(1),
@@ -169,7 +168,8 @@ export class WatchdogStack extends Stack {
       staleAfter: Duration.minutes(10),
     }));
 
-    // Bounces and complaints of what we sent → the inquiry's timeline. Nothing is sent.
+    // Bounces and complaints of what we sent → the inquiry's timeline, and the managers' one mail when the customer's
+    // address does not work.
     const sesEvents = (this.sesEventsFunction = grantAccess(
       new WatchdogFunction(this, 'SesEventsFunction', {
         ...shared,
@@ -216,6 +216,9 @@ export class WatchdogStack extends Stack {
       alarms.watchErrors('MailboxWatch', watch.fn.function);
       alarms.watchQueue('MailboxWatchDeadLetter', watch.schedule.deadLetterQueue);
     }
+
+    // Once every function exists (the mailbox watch, the SES events function): the API's URL for the links in mail.
+    for (const fn of needPublicUrl) fn.function.addEnvironment(RUNTIME_ENV.publicUrl, api.url);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     const outputIds = new Set<string>();

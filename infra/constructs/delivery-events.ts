@@ -42,6 +42,8 @@ export class DeliveryEvents extends Construct {
         detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSet.ref] } } },
       },
     });
-    this.deadLetterQueue = deadLetteredTarget(this, this.rule, { target: props.target, name: 'ses-events', staleAfter: Duration.hours(6) });
+    // A bounce is reported once: a run that failed (the managers' notice could not be sent) is run again by Lambda,
+    // twice, about one and three minutes later, before the event is parked.
+    this.deadLetterQueue = deadLetteredTarget(this, this.rule, { target: props.target, name: 'ses-events', staleAfter: Duration.hours(6), runRetries: 2 });
   }
 }

@@ -38,10 +38,11 @@ export class TickSchedule extends Construct {
 /**
  * Adds `props.target` to `rule` the way every watchdog rule invokes a function: EventBridge retries delivery twice
  * within an hour, Lambda does not retry a failed run (the use cases are idempotent and the next event is the
- * retry), and what cannot be delivered or fails is parked with its error in an encrypted dead-letter queue
+ * retry) unless `runRetries` says so — an event that comes only once (an SES bounce) has no next tick to retry it —
+ * and what cannot be delivered or fails is parked with its error in an encrypted dead-letter queue
  * (`DeadLetterQueue` in `scope`), which an alarm watches.
  */
-export function deadLetteredTarget(scope: Construct, rule: Rule, props: { target: IFunction; name: string; staleAfter: Duration }): Queue {
+export function deadLetteredTarget(scope: Construct, rule: Rule, props: { target: IFunction; name: string; staleAfter: Duration; runRetries?: number }): Queue {
   const deadLetterQueue = new Queue(scope, 'DeadLetterQueue', {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -52,7 +53,7 @@ export function deadLetteredTarget(scope: Construct, rule: Rule, props: { target
   Validations.of(deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
 
   rule.addTarget(new LambdaFunction(props.target, { deadLetterQueue, maxEventAge: Duration.hours(1), retryAttempts: 2 }));
-  props.target.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: props.staleAfter, onFailure: new SqsDestination(deadLetterQueue) });
+  props.target.configureAsyncInvoke({ retryAttempts: props.runRetries ?? 0, maxEventAge: props.staleAfter, onFailure: new SqsDestination(deadLetterQueue) });
   Validations.of(props.target).acknowledge({
     id: 'Serverless-LambdaDLQ',
     reason: `Failed asynchronous ${props.name} runs go to an on-failure destination (the ${props.name} dead-letter queue), which records the error with the event; a DeadLetterConfig as well would park every failure twice.`,

@@ -40,7 +40,7 @@ export type Expected = 'ack' | 'no-ack';
 
 /** The column of a checked mail in the summary and confusion tables. */
 export type Verdict = 'acknowledged' | 'inquiry, no ack' | MailOutcome;
-export const VERDICTS: Verdict[] = ['acknowledged', 'inquiry, no ack', 'follow-up', 'staff-reply', 'passed-to-managers', 'ignored', 'quarantined', 'unroutable'];
+export const VERDICTS: Verdict[] = ['acknowledged', 'inquiry, no ack', 'follow-up', 'staff-reply', 'passed-to-managers', 'delivery-report', 'ignored', 'quarantined', 'unroutable'];
 
 export function verdictOf(mail: CheckedMail): Verdict {
   if (mail.outcome !== 'inquiry') return mail.outcome;

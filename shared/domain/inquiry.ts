@@ -115,6 +115,11 @@ export interface Inquiry {
   timeline: TimelineEntry[];
   /** The "did we solve it?" follow-up (inboxes with `feedback`), scheduled when the inquiry is answered. */
   feedback?: Feedback;
+  /**
+   * Mail to the customer's address bounced (or drew a complaint): nothing more is mailed to it for this inquiry, and
+   * the managers were told once to reach the customer another way (see use-cases/customer-unreachable.ts).
+   */
+  undeliverable?: Undeliverable;
   /** Optimistic-lock counter; every saved transition increments it. */
   version: number;
 }
@@ -136,6 +141,20 @@ export interface Feedback {
   ratedAt?: string;
 }
 
+/**
+ * Why the customer's address takes no more mail, first report wins: an SES bounce or complaint event, or a delivery
+ * status notification (RFC 3464) that came back through the inbox. `notice` is the managers' one mail about it, at
+ * most once like the acknowledgement: claimed → sent | failed (a failed one is claimed again by the next report).
+ */
+export interface Undeliverable {
+  at: string;
+  kind: 'bounce' | 'complaint';
+  /** The reporting server's words (SMTP diagnostic) or SES's complaint type. */
+  diagnostic: string;
+  via: 'ses-event' | 'delivery-report';
+  notice: { state: 'claimed' | 'sent' | 'failed'; at: string };
+}
+
 /** The most timeline entries kept on the item (repeating escalation steps must not grow it without bound). */
 export const TIMELINE_LIMIT = 100;
 
@@ -150,7 +169,17 @@ export function withTimeline(inquiry: Inquiry, entry: TimelineEntry): Inquiry {
  * address, and the same caps and suppressions hold for every later mail to it.
  */
 export function mayMailCustomer(inquiry: Inquiry): boolean {
-  return inquiry.ack.state === 'sent' || inquiry.ack.state === 'unknown';
+  return !inquiry.undeliverable && (inquiry.ack.state === 'sent' || inquiry.ack.state === 'unknown');
+}
+
+/** Why mayMailCustomer says no, in a manager's words ("No holding update: …"); undefined when it says yes. */
+export function whyNotMailCustomer(inquiry: Inquiry): string | undefined {
+  if (inquiry.undeliverable) {
+    const what = inquiry.undeliverable.kind === 'bounce' ? 'mail to the customer bounced' : 'the customer reported our mail as unwanted';
+    return `${what} (${inquiry.undeliverable.diagnostic}), so nothing more is sent to ${inquiry.customer.email}`;
+  }
+  if (mayMailCustomer(inquiry)) return undefined;
+  return `the acknowledgement was ${inquiry.ack.state}${inquiry.ack.reason ? ` (${inquiry.ack.reason})` : ''}, and later mail to the customer obeys the same caps`;
 }
 
 /** The next moment the sweeper must look at this inquiry, or undefined when nothing is left to do. */

@@ -2,7 +2,8 @@
  * What became of one received mail, kept for every mail — inquiries and follow-ups as much as the ignored,
  * quarantined and unroutable — so nothing is silently lost and a manager can ask "what happened to that mail?".
  */
-export type MailOutcome = 'inquiry' | 'follow-up' | 'staff-reply' | 'unverified-staff-reply' | 'ignored' | 'quarantined' | 'passed-to-managers' | 'unroutable';
+/** `delivery-report`: a DSN about mail we sent, recorded on that mail's inquiry (a bounced acknowledgement). */
+export type MailOutcome = 'inquiry' | 'follow-up' | 'staff-reply' | 'unverified-staff-reply' | 'ignored' | 'quarantined' | 'passed-to-managers' | 'delivery-report' | 'unroutable';
 
 export interface MailRecord {
   /** Inbox the mail was for; `unroutable` when none. */

@@ -39,6 +39,9 @@ const SIGN_IN_AUTH =
 const RATING_AUTH =
   'Rating links in "did we solve it?" mail to customers: the path carries an HMAC-signed, expiring token naming one inquiry and one rating (its own purpose, never valid as an alert action); GET only shows a confirmation page, so link scanners rate nothing.';
 
+const SHORT_LINK_AUTH =
+  'Short links in plain-text mail: the path carries a random 72-bit code that only redirects to the full signed link it stands for (which alone authorises anything); unknown and expired codes get a 404 page, and guessing codes is throttled.';
+
 const FORM_AUTH =
   'Public contact forms are posted by anonymous visitors from plain HTML: nothing to authenticate. The handler limits bodies to 64 KB, checks Origin against the inbox allowedOrigins, discards honeypot and too-fast (signed render stamp) submissions, optionally verifies a Turnstile token failing closed, and the route is throttled.';
 const PREFLIGHT_AUTH = 'CORS preflight (OPTIONS) sent by browsers without credentials by design; it only answers which origins the inbox allows.';
@@ -76,6 +79,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
   { method: 'POST', path: '/signin/{token}', authorization: SIGN_IN_AUTH },
   { method: 'POST', path: '/signout', authorization: 'Signing out needs no identity: it clears the cookie and ends the session it names (with "everywhere", every session of that signed-in viewer, checked from the cookie itself).' },
   { method: 'GET', path: '/r/{token}', authorization: RATING_AUTH },
+  { method: 'GET', path: '/l/{code}', authorization: SHORT_LINK_AUTH, throttle: { rateLimit: 10, burstLimit: 20 } },
   { method: 'POST', path: '/r/{token}', authorization: RATING_AUTH },
 ];
 

@@ -2,6 +2,7 @@ import type { AckLogEntry } from '../domain/ack-caps';
 import type { Inquiry } from '../domain/inquiry';
 import type { MailRecord } from '../domain/mail-record';
 import type { FolderCheckpoint, MailboxHealth } from '../domain/mailbox-watch';
+import type { ShortLink } from '../domain/short-link';
 import type { FolderRole } from './mailbox';
 
 /**
@@ -45,6 +46,8 @@ import type { FolderRole } from './mailbox';
  * 13. one warning per burst → UpdateItem WINDOW#<name> SET expiresAt, ReturnValues ALL_OLD: the burst is new when
  *                                           the old expiry (if any) had passed; every event of the burst extends it
  * 14. a viewer's session version → GetItem / UpdateItem ADD COUNTER#<name>
+ * 16. follow a short link of a plain-text mail → GetItem LINK#<code>; written once (PutItem attribute_not_exists),
+ *                                           expiring by TTL with the link it stands for
  * 15. where the mailbox watch of an inbox stands → GetItem MAILBOX#<inbox> / CHECKPOINT#<folder> (UIDVALIDITY + last
  *                                           UID, never moved backwards within one UIDVALIDITY) and MAILBOX#<inbox> /
  *                                           HEALTH (last read, the current problem), replaced with a version condition
@@ -137,6 +140,14 @@ export interface CounterStore {
   incrementCounter(name: string): Promise<number>;
 }
 
+/** Short links of plain-text mails (GET /l/{code}), each standing for one long signed link until it expires. */
+export interface ShortLinkStore {
+  /** Stores a short link unless its code is taken (false: draw another code). */
+  saveShortLink(link: ShortLink): Promise<boolean>;
+  /** The short link with this code, unless it is unknown or expired at `now`. */
+  getShortLink(code: string, now: Date): Promise<ShortLink | undefined>;
+}
+
 /** Where the mailbox watch of each inbox stands: folder checkpoints and the watch's health. */
 export interface MailboxStateStore {
   getMailboxCheckpoint(inboxId: string, role: FolderRole): Promise<FolderCheckpoint | undefined>;
@@ -149,4 +160,4 @@ export interface MailboxStateStore {
 }
 
 /** Every store at once: what a composition root wires (one DynamoDB table, or the in-memory fakes). */
-export type WatchdogStore = InquiryStore & MessageLinkStore & MailRecordStore & AckLogStore & ClaimStore & BudgetStore & CounterStore & MailboxStateStore;
+export type WatchdogStore = InquiryStore & MessageLinkStore & MailRecordStore & AckLogStore & ClaimStore & BudgetStore & CounterStore & MailboxStateStore & ShortLinkStore;

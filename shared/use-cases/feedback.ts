@@ -4,7 +4,7 @@ import { findInbox } from '../config/inboxes';
 import type { InboxConfig } from '../config/schema';
 import { durationMs, parseDuration } from '../domain/duration';
 import { RetryableError } from '../domain/errors';
-import { mayMailCustomer, withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
+import { mayMailCustomer, whyNotMailCustomer, withTimeline, type Feedback, type Inquiry } from '../domain/inquiry';
 import { renderFeedbackRequest } from '../messages/feedback-request';
 import { buildMail } from '../messages/outgoing-mail';
 import type { DepsWith } from '../ports/deps';
@@ -44,7 +44,7 @@ export async function requestFeedbackIfDue(deps: DepsWith<InquiryStore>, inquiry
   if (!mayMailCustomer(inquiry)) {
     await deps.store.save(
       inquiry,
-      withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note: `No feedback request: the acknowledgement was ${inquiry.ack.state}, and later mail to the customer obeys the same caps.` }),
+      withTimeline({ ...inquiry, feedback: { ...feedback, state: 'cancelled' } }, { at: stamp, type: 'feedback-skipped', note: `No feedback request: ${whyNotMailCustomer(inquiry)}.` }),
     );
     return false;
   }

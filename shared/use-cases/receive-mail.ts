@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { classifyMail, verdictsFromHeaders, type Envelope, type Verdicts } from '../channels/email/classify';
 import { checkAuthor, sesEvidence, type AuthEvidence } from '../channels/email/author-authentication';
+import { deliveryProblemOfReport, readDeliveryReport } from '../channels/email/delivery-report';
 import { findThread, latestOpenInquiryOf } from '../channels/email/match';
 import { withTimeline, type Inquiry } from '../domain/inquiry';
 import { saveWithRetry } from './save-with-retry';
 import type { FormNotification } from '../channels/email/form-notifications';
-import { parseMail, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
+import { parseMail, prepareRaw, UnparseableMailError, type MailAddress, type ParsedMail } from '../channels/email/parse';
 import type { InboxConfig } from '../config/schema';
 import { normalizeAddress } from '../domain/email-address';
 import type { AckState } from '../domain/inquiry';
@@ -18,6 +19,7 @@ import type { AcknowledgeStore } from './acknowledge-inquiry';
 import { mailReasonCode, measure } from './measure';
 import { receiveInquiry } from './receive-inquiry';
 import { recordAnswer } from './record-answer';
+import { recordDeliveryEvent } from './record-delivery-event';
 import { recordFollowUp } from './record-follow-up';
 
 /** The stores this use case (and what it calls) writes to and reads. */
@@ -98,8 +100,12 @@ export async function receiveMail(deps: DepsWith<ReceiveMailStore>, input: Inbou
   }
 
   switch (kind.kind) {
+    case 'ignored': {
+      const report = await recordDeliveryReport(deps, kind.inbox, input.raw, mail, now);
+      if (report) return finish(deps, { ...base, outcome: 'delivery-report', reason: `${kind.reason}: ${report.reason}`, inquiryId: report.inquiry.id, reference: report.inquiry.reference });
+      return finish(deps, { ...base, outcome: kind.kind, reason: kind.reason });
+    }
     case 'unroutable':
-    case 'ignored':
     case 'quarantined':
       return finish(deps, { ...base, outcome: kind.kind, reason: kind.reason });
     case 'system':
@@ -155,6 +161,25 @@ export async function receiveMail(deps: DepsWith<ReceiveMailStore>, input: Inbou
       return { ...result, acknowledgement: { state: inquiry.ack.state, ...(inquiry.ack.reason ? { reason: inquiry.ack.reason } : {}) } };
     }
   }
+}
+
+/**
+ * A robot's mail that is a delivery status notification about one of our messages (an acknowledgement that
+ * bounced, sent back to the inbox or read from it by the mailbox watch): the same effect as SES's bounce event.
+ * Reports about mail we never sent, or that name no failed recipient (a delay warning), stay ignored.
+ */
+async function recordDeliveryReport(deps: DepsWith<ReceiveMailStore>, inbox: InboxConfig, raw: Buffer, mail: ParsedMail, at: string): Promise<{ inquiry: Inquiry; reason: string } | undefined> {
+  if (!mail.contentTypes.some((type) => type === 'message/delivery-status' || type === 'message/global-delivery-status')) return undefined;
+  // The same bytes the first parse read (within the MIME budget), never more.
+  const report = await readDeliveryReport(prepareRaw(raw).bytes).catch(() => undefined);
+  const problem = report && deliveryProblemOfReport(report, at);
+  if (!problem) return undefined;
+  const outcome = await recordDeliveryEvent(deps, problem, { inboxId: inbox.id });
+  if (!outcome.recorded && outcome.reason === 'unknown-message') return undefined;
+  const inquiry = await deps.store.get(outcome.inquiryId);
+  if (!inquiry) return undefined;
+  const failed = problem.recipients.join(', ');
+  return { inquiry, reason: `delivery to ${failed} failed (${problem.diagnostic.slice(0, 200)}), recorded on ${inquiry.reference}${outcome.recorded && outcome.managersNotified ? '; the managers were told' : ''}` };
 }
 
 /** What a form notification's inquiry holds: the visitor's own topic and message, not the platform's wording. */

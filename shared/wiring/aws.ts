@@ -10,6 +10,7 @@ import { parseConfig } from '../config/load';
 import { RUNTIME_ENV, requireEnv } from '../config/runtime-env';
 import { systemClock } from '../adapters/system-clock';
 import type { Deps } from '../ports/deps';
+import { withShortTextLinks } from '../use-cases/short-links';
 import type { SecretSource } from '../ports/secrets';
 import type { Observability } from '../adapters/powertools/observability';
 
@@ -20,15 +21,19 @@ import type { Observability } from '../adapters/powertools/observability';
 export function createAwsDeps(observability: Pick<Observability, 'log' | 'metrics'>, env: NodeJS.ProcessEnv = process.env): Deps {
   const configJson = process.env.WATCHDOG_CONFIG_JSON ?? env[RUNTIME_ENV.configJson];
   if (!configJson) throw new Error(`${RUNTIME_ENV.configJson} is missing: the bundle was built without a config`);
+  const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv(RUNTIME_ENV.tableName, env) });
+  const secrets = deployedSecrets(env);
+  const ses = createSesMailer({ client: new SESClient({}), configurationSet: env[RUNTIME_ENV.sesConfigurationSet] || undefined });
   return {
     config: parseConfig(JSON.parse(configJson), 'the bundled configuration'),
-    store: createDynamoStore({ client: new DynamoDBClient({}), tableName: requireEnv(RUNTIME_ENV.tableName, env) }),
-    mailer: createSesMailer({ client: new SESClient({}), configurationSet: env[RUNTIME_ENV.sesConfigurationSet] || undefined }),
+    store,
+    // Plain-text parts carry short links (GET /l/{code}) instead of 200-character token URLs.
+    mailer: withShortTextLinks(ses, { store, clock: systemClock, secrets, log: observability.log }),
     events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv(RUNTIME_ENV.eventBusName, env) }),
     clock: systemClock,
     log: observability.log,
     metrics: observability.metrics,
-    secrets: deployedSecrets(env),
+    secrets,
   };
 }
 

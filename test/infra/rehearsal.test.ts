@@ -284,8 +284,15 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       const event = JSON.parse(
         readFileSync(new URL('../fixtures/ses-events/bounce.json', import.meta.url), 'utf8').replaceAll('MESSAGE_ID', messageId).replaceAll('RECIPIENT', customer),
       ) as unknown;
-      expect(await fn.invoke(event), fn.output()).toEqual({ recorded: true, inquiryId: sent.id });
+      expect(await fn.invoke(event), fn.output()).toEqual({ recorded: true, inquiryId: sent.id, managersNotified: true });
       expect((await store.get(sent.id))!.timeline.filter((entry) => entry.type === 'bounced')).toHaveLength(1);
+      // The managers' one mail, linking to the inquiry's page at the API's URL from the function's environment.
+      const notices = (await mailsTo(sesEndpoint, inbox.managers[0]!)).filter((m) => m.subject.includes(`[${sent.reference}]`));
+      expect(notices.map((m) => m.subject)).toEqual([`Bo Bounce's acknowledgement could not be delivered — check the address, there is no phone number [${sent.reference}]`]);
+      // Its text part carries the page link as a short link (GET /l/{code}), stored by this function.
+      const code = /Open the inquiry: https:\/\/\S+\/l\/([A-Za-z0-9_-]{12})\n/.exec(notices[0]!.body.text ?? '')?.[1];
+      expect(code, notices[0]!.body.text).toBeDefined();
+      expect((await store.getShortLink(code!, new Date()))?.target).toMatch(new RegExp(`^https://\\S+/inquiries/${sent.id}$`));
     }),
 };
 

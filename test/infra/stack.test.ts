@@ -618,16 +618,16 @@ describe('SES bounces and complaints', () => {
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf(stack.sesEventsFunction.function), 'Arn'] }, DeadLetterConfig: { Arn: queueArn } })],
     });
     expect(template.findResources('AWS::Events::Rule', { Properties: { EventBusName: Match.anyValue() } })).toEqual({});
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: idOf(stack.sesEventsFunction.function) }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: queueArn } } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: idOf(stack.sesEventsFunction.function) }, MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: queueArn } } });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'QueueName'] } }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(stack.sesEventsFunction.function) } }] });
   });
 
-  it('lets the ses-events function read the message link and the inquiry and save it — nothing else', () => {
+  it('lets the ses-events function read the message link and the inquiry, save it, and mail the managers — nothing else', () => {
     const roleId = idOf(stack.sesEventsFunction.role);
     const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
     // The sqs actions are the on-failure destination's (granted by CDK), on the function's own dead-letter queue.
-    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'ses:SendRawEmail', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(statementFor(roleId, 'dynamodb:PutItem').Resource).toEqual(tableArn());
     expect(statementFor(roleId, 'sqs:SendMessage').Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'Arn'] });
   });

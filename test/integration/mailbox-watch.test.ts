@@ -14,7 +14,8 @@ import { realDeps, testConfig, travellingClock } from '../support/deps';
 import { startDovecot, type Dovecot } from '../support/dovecot';
 import { formPost } from '../support/form-requests';
 import { realMailboxPorts, sentMessage, startCuttingProxy } from '../support/mailbox-watch';
-import { mailsTo } from '../support/ses-store';
+import { deliveryReport } from '../support/delivery-reports';
+import { headersOf, mailsTo, rawMail } from '../support/ses-store';
 
 /**
  * The mailbox watch against a real IMAP server (Dovecot on loopback) and the real local parts: messages are
@@ -301,5 +302,21 @@ describe('mailbox watch: INBOX beside forwarding', () => {
       expect(await mailsTo(w.ses, address), address).toHaveLength(1);
     }
     expect(forwarded.outcome).toBe('inquiry');
+  }, 180_000);
+
+  it('a DSN about an acknowledgement, read from INBOX, tells the managers once and stops mail to the address', async () => {
+    const w = await watchdog({ watchInbox: true });
+    await w.poll();
+    const email = w.customer('mistyped');
+    const inquiry = await w.webhook(email);
+    expect(inquiry.ack.state).toBe('sent');
+    const messageId = headersOf(await rawMail(w.ses, inquiry.ack.providerMessageId!)).get('message-id')![0]!;
+    await w.mailbox.append('INBOX', deliveryReport('gmail-account-does-not-exist', { messageId, recipient: email, inbox: w.owner }));
+    const [report] = await w.poll();
+    expect(report!.folders.find((f) => f.role === 'inbox')).toMatchObject({ fetched: 1, recorded: 1 });
+    const stored = (await w.deps.store.get(inquiry.id))!;
+    expect(stored.undeliverable).toMatchObject({ kind: 'bounce', via: 'delivery-report', notice: { state: 'sent' } });
+    expect((await mailsTo(w.ses, w.inbox.managers[0]!)).filter((m) => m.subject.includes('could not be delivered'))).toHaveLength(1);
+    expect((await w.deps.store.listMail('acme', 10)).find((m) => m.outcome === 'delivery-report')).toMatchObject({ inquiryId: inquiry.id });
   }, 180_000);
 });

@@ -245,12 +245,16 @@ describe('attacks on the open doors (local runtime, sign-in off)', () => {
     });
     await sweepAt(runtime.api, new Date(Date.now() + 3.2 * 3600_000));
     const [digest] = await waitForMails(runtime.ses, 'manager@quiet.test', 1);
-    const linkAfter = (label: string) => /\/a\/[\w.-]+/.exec(digest!.body.text!.split(label)[1]!)![0];
+    // The text part carries short links (/l/<code>); the full link is where each one redirects.
+    const linkAfter = async (label: string) => {
+      const short = /\/l\/[\w-]+/.exec(digest!.body.text!.split(label)[1]!)![0];
+      return new URL((await fetch(`${runtime.api}${short}`, { redirect: 'manual' })).headers.get('location')!).pathname;
+    };
     // Replaying a link: the first POST acts, every later one is refused and changes nothing.
     const post = async (path: string) => (await fetch(`${runtime.api}${path}`, { method: 'POST' })).status;
-    const snooze = linkAfter('Snooze 1 hour:');
+    const snooze = await linkAfter('Snooze 1 hour:');
     expect([await post(snooze), await post(snooze), await post(snooze), await post(snooze)]).toEqual([200, 409, 409, 409]);
-    const answer = linkAfter('Mark answered:');
+    const answer = await linkAfter('Mark answered:');
     expect([await post(answer), await post(answer), await post(answer), await post(answer)]).toEqual([200, 409, 409, 409]);
     const quiet = (await storedInquiries(runtime.dynamo)).filter((i) => i.inboxId === 'quiet');
     expect(quiet.filter((i) => i.status === 'answered')).toHaveLength(1);
@@ -261,7 +265,7 @@ describe('attacks on the open doors (local runtime, sign-in off)', () => {
     expect(single!.replyTo).toEqual(['single@example.org']);
     const raw = await rawMail(runtime.ses, single!.messageId);
     expect(raw).not.toMatch(/\/a\/[\w-]{20,}/);
-    expect(single!.body.text).toMatch(/\/inquiries\/[0-9a-f-]{36}/);
+    expect(single!.body.html).toMatch(/\/inquiries\/[0-9a-f-]{36}/);
   }, 60_000);
 });
 
@@ -289,7 +293,7 @@ describe('attacks with sign-in on (local runtime, WATCHDOG_STATUS_SIGN_IN=1)', (
     const before = (await mailsTo(runtime.ses, email)).length;
     expect((await fetch(`${runtime.api}/signin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` })).status).toBe(200);
     const mails = await waitForMails(runtime.ses, email, before + 1);
-    const link = /\/signin\/[\w.-]+/.exec(mails[mails.length - 1]!.body.text!)![0];
+    const link = /\/signin\/[\w.-]+/.exec(mails[mails.length - 1]!.body.html!)![0];
     const response = await fetch(`${runtime.api}${link}`, { method: 'POST', redirect: 'manual' });
     return /wd_session=[^;]+/.exec(response.headers.get('set-cookie')!)![0];
   }

@@ -49,6 +49,8 @@ export const STORE_ACCESS = {
   readCounter: { items: ['GetItem'] },
   incrementCounter: { items: ['UpdateItem'] },
   findDue: { items: ['BatchGetItem'], query: ['due'] },
+  saveShortLink: { items: ['PutItem'] },
+  getShortLink: { items: ['GetItem'] },
   getMailboxCheckpoint: { items: ['GetItem'] },
   // Conditional Puts: a checkpoint never moves back; the health item is replaced under its version.
   saveMailboxCheckpoint: { items: ['PutItem'] },

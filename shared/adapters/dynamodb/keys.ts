@@ -5,7 +5,7 @@ import { DUE_SHARDS } from './table-definition';
 
 /** Every key format of the table lives here; entity prefixes keep item kinds apart in the one table. */
 
-export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim', budgetSlot: 'budget-slot', window: 'window', counter: 'counter', mailboxCheckpoint: 'mailbox-checkpoint', mailboxHealth: 'mailbox-health' } as const;
+export const ENTITY = { inquiry: 'inquiry', delivery: 'delivery', reference: 'reference', message: 'message', ackLog: 'ack-log', mail: 'mail', claim: 'claim', budgetSlot: 'budget-slot', window: 'window', counter: 'counter', mailboxCheckpoint: 'mailbox-checkpoint', mailboxHealth: 'mailbox-health', shortLink: 'short-link' } as const;
 /** Bump when an entity's stored shape changes incompatibly, so readers can migrate. */
 export const SCHEMA_VERSION = 1;
 
@@ -47,6 +47,9 @@ export const counterKey = (name: string): Key => ({ pk: `COUNTER#${keyPart(name)
 /** The mailbox watch of an inbox: one checkpoint item per folder (`sent`, `inbox`) and one health item. */
 export const mailboxCheckpointKey = (inboxId: string, role: string): Key => ({ pk: `MAILBOX#${inboxId}`, sk: `CHECKPOINT#${role}` });
 export const mailboxHealthKey = (inboxId: string): Key => ({ pk: `MAILBOX#${inboxId}`, sk: 'HEALTH' });
+
+/** A short link of a plain-text mail; the code is random base64url, never longer than a key part. */
+export const shortLinkKey = (code: string): Key => ({ pk: `LINK#${keyPart(code)}`, sk: 'LINK' });
 
 export const customerPartition = (inboxId: string, email: string) => `CUSTOMER#${inboxId}#${email.trim().toLowerCase()}`;
 export const openPartition = (inboxId: string) => `OPEN#${inboxId}`;

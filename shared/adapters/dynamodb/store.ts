@@ -18,6 +18,7 @@ import {
   SCHEMA_VERSION,
   answeredPartition,
   claimKey,
+  shortLinkKey,
   customerPartition,
   deliveryKey,
   duePartition,
@@ -392,6 +393,32 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
 
     async releaseClaim(name) {
       await run('DeleteItem', () => doc.send(new DeleteCommand({ TableName: tableName, Key: claimKey(name) })));
+    },
+
+    async saveShortLink(link) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            // expiresAt in epoch seconds: it is the table's TTL attribute.
+            Item: { ...shortLinkKey(link.code), entity: ENTITY.shortLink, schemaVersion: SCHEMA_VERSION, ...link, expiresAt: Math.floor(Date.parse(link.expiresAt) / 1000) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        return translateDynamoError(error, 'PutItem');
+      }
+    },
+
+    async getShortLink(code, now) {
+      // Eventually consistent is enough: the link was written before the mail carrying it was sent.
+      const result = await run('GetItem', () => doc.send(new GetCommand({ TableName: tableName, Key: shortLinkKey(code) })));
+      const item = result.Item;
+      // TTL deletes within days of expiry, not at it: an expired item may still be read, and is refused here.
+      if (item?.entity !== ENTITY.shortLink || Number(item.expiresAt) * 1000 <= now.getTime()) return undefined;
+      return { code: String(item.code), target: String(item.target), purpose: String(item.purpose), createdAt: String(item.createdAt), expiresAt: new Date(Number(item.expiresAt) * 1000).toISOString() };
     },
 
     async hasClaim(name, now) {

@@ -6,6 +6,7 @@ import type { AckLog, WatchdogStore } from '../../ports/store';
 // The same normalisation as the table's keys (reference case, bare message ids, address case), so lookups match.
 import { customerPartition, messageKey, referenceKey } from '../dynamodb/keys';
 import { acknowledgedInquiryOf, sameMessageId } from '../../messages/addresses';
+import type { ShortLink } from '../../domain/short-link';
 
 /**
  * Every store port held in memory: the fakes the use-case tests run on (no Java), and the store of runs that must
@@ -23,6 +24,7 @@ export function createMemoryStore(): WatchdogStore & { inquiries(): Inquiry[] } 
   const mail = new Map<string, MailRecord>();
   const ackLogs = new Map<string, AckLog>();
   const claims = new Map<string, number>();
+  const shortLinks = new Map<string, ShortLink>();
   const budgets = new Map<string, Array<{ holder: string; until: number }>>();
   const windows = new Map<string, number>();
   const counters = new Map<string, number>();
@@ -123,6 +125,15 @@ export function createMemoryStore(): WatchdogStore & { inquiries(): Inquiry[] } 
     },
     async hasClaim(name, now) {
       return (claims.get(name) ?? 0) > now.getTime();
+    },
+    async saveShortLink(link) {
+      if (shortLinks.has(link.code)) return false;
+      shortLinks.set(link.code, { ...link });
+      return true;
+    },
+    async getShortLink(code, now) {
+      const link = shortLinks.get(code);
+      return link && Date.parse(link.expiresAt) > now.getTime() ? { ...link } : undefined;
     },
     async takeBudgetSlot(scope, holder, slots, now, windowMs) {
       const live = (budgets.get(scope) ?? []).filter((slot) => slot.until > now.getTime());

@@ -44,6 +44,8 @@ export interface DeliveryProblem {
   recipients: string[];
   /** Why, in the reporting server's or SES's words. */
   diagnostic: string;
+  /** Which door reported it: SES's configuration-set event, or a DSN that came back through the inbox. */
+  via: 'ses-event' | 'delivery-report';
 }
 
 export function deliveryProblemOf(event: SesDeliveryEvent): DeliveryProblem {
@@ -52,8 +54,8 @@ export function deliveryProblemOf(event: SesDeliveryEvent): DeliveryProblem {
     const { bounce } = detail;
     const codes = bounce.bouncedRecipients.map((r) => r.diagnosticCode ?? r.status).filter((code): code is string => Boolean(code));
     const kind = [bounce.bounceType, bounce.bounceSubType].filter(Boolean).join('/');
-    return { kind: 'bounce', messageId: detail.mail.messageId, at: bounce.timestamp, recipients: bounce.bouncedRecipients.map((r) => r.emailAddress), diagnostic: codes.length ? `${kind}: ${codes.join('; ')}` : kind };
+    return { kind: 'bounce', messageId: detail.mail.messageId, at: bounce.timestamp, recipients: bounce.bouncedRecipients.map((r) => r.emailAddress), diagnostic: codes.length ? `${kind}: ${codes.join('; ')}` : kind, via: 'ses-event' };
   }
   const { complaint } = detail;
-  return { kind: 'complaint', messageId: detail.mail.messageId, at: complaint.timestamp, recipients: complaint.complainedRecipients.map((r) => r.emailAddress), diagnostic: complaint.complaintFeedbackType ?? 'marked as spam' };
+  return { kind: 'complaint', messageId: detail.mail.messageId, at: complaint.timestamp, recipients: complaint.complainedRecipients.map((r) => r.emailAddress), diagnostic: complaint.complaintFeedbackType ?? 'marked as spam', via: 'ses-event' };
 }
