@@ -10,7 +10,8 @@ import { buildContent } from './field-mapping';
 import { answersToRoles } from './providers/answers';
 import { PROVIDERS } from './providers';
 import { splitSecrets } from './signatures/compare';
-import { verifyStandardWebhook, webhookSecretProblem } from './signatures/standard-webhooks';
+import { verifyStandardWebhook } from './signatures/standard-webhooks';
+import { inboxWebhookSecretName, weakWebhookSecrets } from './signatures/webhook-secret-rule';
 import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
 
 /**
@@ -18,21 +19,16 @@ import { parseJsonBody, parseWebhook, WEBHOOK_BODY_LIMIT } from './webhook';
  * accepts unsigned deliveries only where the runtime allows it (locally, announced at start-up); on AWS it refuses.
  */
 async function secretsFor(deps: Deps, name: SecretName): Promise<string[] | 'unsigned'> {
-  const secrets = splitSecrets(await deps.secrets.get(name));
-  const weak = name.split('/').length === 2 ? weakSecretProblems(name, secrets) : [];
-  // The local runtime refuses to start with one; deployed, deliveries wait (503, providers retry) until it is fixed.
+  const value = await deps.secrets.get(name);
+  const secrets = splitSecrets(value);
+  // The strength rule covers the inbox's own Standard Webhooks secret, not a provider's (`…/typeform`).
+  const weak = name.split('/').length === 2 ? weakWebhookSecrets(secretEnvName(name), value) : [];
+  // The local runtime refuses to start with one and the deploy-time check refuses to deploy one; should one be stored
+  // after a deploy, deliveries wait (503, providers retry) until it is fixed.
   if (weak.length) throw new RetryableError(`Webhooks to this inbox are paused: ${weak.join('; ')}`);
   if (secrets.length) return secrets;
   if (deps.allowUnsignedWebhooks) return 'unsigned';
   throw new UnauthorizedError(`Webhooks to this inbox are refused: no signing secret is configured (${name}; locally ${secretEnvName(name)})`);
-}
-
-/** Problems of a Standard Webhooks secret list (comma-separated for rotation), each naming the secret. */
-export function weakSecretProblems(name: SecretName, secrets: string[]): string[] {
-  return secrets.flatMap((secret, i) => {
-    const problem = webhookSecretProblem(secret);
-    return problem ? [`${secretEnvName(name)}${secrets.length > 1 ? ` (entry ${i + 1})` : ''} ${problem}`] : [];
-  });
 }
 
 /** Before any HMAC is computed over it: a flood of large bodies costs a length check, nothing more. */
@@ -59,7 +55,7 @@ function receipt({ inquiry, duplicate }: ReceiveResult): HttpResponse {
 export async function handleGenericWebhook(request: HttpRequest, inboxId: string, deps: Deps): Promise<HttpResponse> {
   const inbox = findInbox(deps.config, inboxId);
   refuseOversized(request);
-  const secrets = await secretsFor(deps, `webhook-secret/${inbox.id}`);
+  const secrets = await secretsFor(deps, inboxWebhookSecretName(inbox.id));
   if (secrets !== 'unsigned') {
     verifyStandardWebhook({ headers: request.headers, body: request.body, secrets, now: deps.clock.now(), toleranceSeconds: inbox.webhooks?.toleranceSeconds });
   }

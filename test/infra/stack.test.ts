@@ -149,8 +149,9 @@ describe('table', () => {
 
 describe('functions', () => {
   it('are exactly four, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
-    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and the deploy-time rule set activation.
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and two deploy-time ones: the rule set
+    // activation and the webhook secret check (test/infra/webhook-secret-check.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
