@@ -11,7 +11,10 @@ import { checkWebhookSecrets, NOT_CHECKED, type ReadParameters } from './check';
 export function parameterStore(provider: SSMProvider): ReadParameters {
   return async (names) => {
     if (names.length === 0) return new Map();
-    // Not cached: a deploy asks once, and must see what is stored now. Missing names come back in `_errors`.
+    // Never from the cache: each deploy must see what is stored now. (`maxAge: 0` alone does not do it: Powertools
+    // 2.35 caches a GetParameters result for its default 5 s when maxAge is 0 — the rehearsal caught that.)
+    provider.clearCache();
+    // Missing names come back in `_errors`.
     const found = (await provider.getParametersByName(Object.fromEntries(names.map((name) => [name, {}])), { decrypt: true, throwOnError: false, maxAge: 0 })) as Record<string, unknown>;
     return new Map(names.flatMap((name) => (typeof found[name] === 'string' ? [[name, found[name]] as [string, string]] : [])));
   };
