@@ -28,8 +28,8 @@ console.log(`inquiry-watchdog benchmarks — ${cpus().length} cores, Node ${proc
 
 if (wanted('bundles')) {
   console.log('\nfunction bundles (as the stack builds them; cold load = fresh node importing the bundle, median of 7)');
-  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts', 'functions/reports.ts']);
-  for (const b of bundles) console.log(`  ${b.entry.padEnd(24)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms, of which the AWS SDK alone ${fixed(b.externalsLoadMsMedian, 0, 4)} ms`);
+  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts', 'functions/reports.ts', 'functions/ses-events.ts', 'functions/mailbox-watch.ts', 'infra/custom-resources/webhook-secrets/handler.ts', 'infra/custom-resources/active-rule-set/handler.ts']);
+  for (const b of bundles) console.log(`  ${b.entry.padEnd(52)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms, of which the AWS SDK alone ${fixed(b.externalsLoadMsMedian, 0, 4)} ms`);
   results.bundles = bundles;
 }
 

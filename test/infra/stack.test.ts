@@ -191,10 +191,10 @@ describe('functions', () => {
     }
   });
 
-  it('bundle as minified ESM with source maps, the SDK external and the validated config inlined by define', () => {
+  it('bundle as minified ESM with source maps, the SDK (and Handlebars’ optional source-map) external and the validated config inlined by define', () => {
     const config = loadConfigFile(configPath);
     const bundling = watchdogBundling(config);
-    expect(bundling).toMatchObject({ format: 'esm', minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] });
+    expect(bundling).toMatchObject({ format: 'esm', minify: true, sourceMap: true, externalModules: ['@aws-sdk/*', 'source-map'] });
     const inlined = bundling.define?.[`process.env.${RUNTIME_ENV.configJson}`];
     expect(JSON.parse(JSON.parse(inlined!) as string)).toEqual(config);
   });

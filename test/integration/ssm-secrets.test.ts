@@ -54,7 +54,7 @@ describe('secrets from Parameter Store (Powertools Parameters)', () => {
   });
 
   it('turns a failed read into a retryable error naming the cause, and asks again on the next read', async () => {
-    const { secrets, calls } = await secretsAt('all', (r) => r.env.AWS_ENDPOINT_URL);
+    const { secrets, calls } = await secretsAt('all', (r) => r.env.AWS_ENDPOINT_URL!);
     const failure = secrets.get('api-token');
     await expect(failure).rejects.toBeInstanceOf(RetryableError);
     await expect(failure).rejects.toThrow('Reading secrets from Parameter Store failed: UnrecognizedClientException');
