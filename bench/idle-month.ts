@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../infra/app';
 import { DEMO_CONFIG } from '../infra/local/options';
+import { PRICES } from './prices';
 
 /**
  * What the stack costs in a month with no inquiries, from its synthesized template (the demo config; bundling off):
@@ -11,19 +12,8 @@ import { DEMO_CONFIG } from '../infra/local/options';
  * account (alarms and dashboards are per account: a second stack, or alarms of one's own, share the same ten).
  */
 
-/** CloudWatch and SQS list prices (us-east-1, checked 2026-11) and the always-free allowances. */
-const STANDING = {
-  alarmMetricMonth: 0.1,
-  freeAlarmMetrics: 10,
-  dashboardMonth: 3.0,
-  freeDashboards: 3,
-  sqsRequest: 0.4 / 1_000_000,
-  freeSqsRequests: 1_000_000,
-  lambdaRequest: 0.2 / 1_000_000,
-  lambdaGbSecond: 0.0000133334,
-  freeLambdaRequests: 1_000_000,
-  freeLambdaGbSeconds: 400_000,
-} as const;
+/** AWS's always-free allowances (per account and month); the prices are bench/prices.ts's. */
+const FREE = { alarmMetrics: 10, dashboards: 3, sqsRequests: 1_000_000, lambdaRequests: 1_000_000, lambdaGbSeconds: 400_000 } as const;
 
 /**
  * An idle SQS event source mapping keeps long-polling: AWS documents up to five pollers, each a 20 s ReceiveMessage
@@ -63,16 +53,16 @@ export function idleMonth(sweepTickUsd: number, dashboard: boolean): IdleMonthFi
 
   const lambdaGbSeconds = (IDLE.sweepTicks * IDLE.sweepTickSeconds + reportsTicks * IDLE.reportsTickSeconds) * IDLE.memoryGb;
   const lambdaRequests = IDLE.sweepTicks + reportsTicks;
-  const reportsListUsd = reportsTicks * (IDLE.reportsTickSeconds * IDLE.memoryGb * STANDING.lambdaGbSecond + STANDING.lambdaRequest);
+  const reportsListUsd = reportsTicks * (IDLE.reportsTickSeconds * IDLE.memoryGb * PRICES.lambdaGbSecond + PRICES.lambdaRequest);
   // The sweep tick's Lambda part falls within Lambda's free tier with the reports tick; its reads and logs do not.
-  const sweepLambdaUsd = IDLE.sweepTicks * (IDLE.sweepTickSeconds * IDLE.memoryGb * STANDING.lambdaGbSecond + STANDING.lambdaRequest);
-  const lambdaFree = lambdaGbSeconds <= STANDING.freeLambdaGbSeconds && lambdaRequests <= STANDING.freeLambdaRequests;
+  const sweepLambdaUsd = IDLE.sweepTicks * (IDLE.sweepTickSeconds * IDLE.memoryGb * PRICES.lambdaGbSecond + PRICES.lambdaRequest);
+  const lambdaFree = lambdaGbSeconds <= FREE.lambdaGbSeconds && lambdaRequests <= FREE.lambdaRequests;
   const lines = [
     { item: 'sweep tick every minute (Lambda, DynamoDB reads, logs)', listUsd: sweepTickUsd, freeTierUsd: lambdaFree ? Math.max(0, sweepTickUsd - sweepLambdaUsd) : sweepTickUsd },
     { item: `reports tick every 15 minutes (${reportsTicks} invocations)`, listUsd: reportsListUsd, freeTierUsd: lambdaFree ? 0 : reportsListUsd },
-    { item: `${alarms.length} alarms (${alarmMetrics} alarm metrics; 10 free)`, listUsd: alarmMetrics * STANDING.alarmMetricMonth, freeTierUsd: Math.max(0, alarmMetrics - STANDING.freeAlarmMetrics) * STANDING.alarmMetricMonth },
-    { item: `${dashboards} dashboard${dashboards === 1 ? '' : 's'} (3 free)`, listUsd: dashboards * STANDING.dashboardMonth, freeTierUsd: Math.max(0, dashboards - STANDING.freeDashboards) * STANDING.dashboardMonth },
-    { item: `SQS long polling of ${queuesPolled} queue (${(sqsPollingRequests / 1e6).toFixed(2)} M requests; 1 M free)`, listUsd: sqsPollingRequests * STANDING.sqsRequest, freeTierUsd: Math.max(0, sqsPollingRequests - STANDING.freeSqsRequests) * STANDING.sqsRequest },
+    { item: `${alarms.length} alarms (${alarmMetrics} alarm metrics; 10 free)`, listUsd: alarmMetrics * PRICES.cloudWatchAlarmMetricMonth, freeTierUsd: Math.max(0, alarmMetrics - FREE.alarmMetrics) * PRICES.cloudWatchAlarmMetricMonth },
+    { item: `${dashboards} dashboard${dashboards === 1 ? '' : 's'} (3 free)`, listUsd: dashboards * PRICES.cloudWatchDashboardMonth, freeTierUsd: Math.max(0, dashboards - FREE.dashboards) * PRICES.cloudWatchDashboardMonth },
+    { item: `SQS long polling of ${queuesPolled} queue (${(sqsPollingRequests / 1e6).toFixed(2)} M requests; 1 M free)`, listUsd: sqsPollingRequests * PRICES.sqsRequest, freeTierUsd: Math.max(0, sqsPollingRequests - FREE.sqsRequests) * PRICES.sqsRequest },
   ];
   // Free at any volume: Parameter Store standard parameters, SNS topic (no alarm fires when idle), EventBridge
   // schedules, S3/DynamoDB storage of nothing, custom metrics (emitted only when something happens).
