@@ -15,6 +15,10 @@ export const PRICES = {
   /** Outside the free tier; plans with a bundled allowance bring it to about $0.10 per 1,000 as well. */
   sesPerMail: 0.1 / 1_000,
   cloudWatchLogsPerGb: 0.5,
+  /** Standard-resolution alarms are billed per metric they evaluate. */
+  cloudWatchAlarmMetricMonth: 0.1,
+  cloudWatchDashboardMonth: 3.0,
+  sqsRequest: 0.4 / 1_000_000,
   /** Standard parameters and standard-throughput API calls cost nothing. */
   ssmStandardParameter: 0,
 } as const;

@@ -9,6 +9,7 @@ import { benchIngest } from './ingest';
 import { benchDetection } from './detection';
 import { benchParse, benchSmtp } from './email';
 import { benchLifecycle, DUE_SHARDS } from './lifecycle';
+import { idleMonth } from './idle-month';
 import { fixed } from './stats';
 import { benchSweep } from './sweep';
 
@@ -28,8 +29,8 @@ console.log(`inquiry-watchdog benchmarks — ${cpus().length} cores, Node ${proc
 
 if (wanted('bundles')) {
   console.log('\nfunction bundles (as the stack builds them; cold load = fresh node importing the bundle, median of 7)');
-  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts', 'functions/reports.ts']);
-  for (const b of bundles) console.log(`  ${b.entry.padEnd(24)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms, of which the AWS SDK alone ${fixed(b.externalsLoadMsMedian, 0, 4)} ms`);
+  const bundles = await benchBundles(['functions/http-api.ts', 'functions/sweep.ts', 'functions/inbound-mail.ts', 'functions/reports.ts', 'functions/ses-events.ts', 'functions/mailbox-watch.ts', 'infra/custom-resources/webhook-secrets/handler.ts', 'infra/custom-resources/active-rule-set/handler.ts']);
+  for (const b of bundles) console.log(`  ${b.entry.padEnd(52)} ${fixed(b.bytes / 1024, 0, 6)} KB   cold load ${fixed(b.coldLoadMsMedian, 0, 4)} ms, of which the AWS SDK alone ${fixed(b.externalsLoadMsMedian, 0, 4)} ms`);
   results.bundles = bundles;
 }
 
@@ -95,6 +96,15 @@ if (wanted('sweep') || wanted('detection') || wanted('lifecycle')) {
       console.log(`  AWS cost without SES: $${c.per1000Inquiries.toFixed(4)} per 1,000 inquiries; with SES at $0.10 per 1,000 mails: $${c.per1000InquiriesWithSes.toFixed(4)}`);
       console.log(`  monthly: idle $${c.monthlyIdle.toFixed(3)}, 1,000 inquiries $${c.monthlyAt1000.toFixed(3)}, 1,000,000 inquiries $${c.monthlyAt1000000.toFixed(2)} (SES extra)`);
       results.lifecycle = life;
+
+      console.log('\nidle month (no inquiries): the sweep tick above plus what the stack keeps standing, from its template');
+      const idle = [false, true].map((dashboard) => idleMonth(c.monthlyIdle, dashboard));
+      for (const month of idle) {
+        console.log(`  ${month.dashboard ? 'with -c dashboard=true' : 'default stack'}: $${month.listUsd.toFixed(3)} at list price, $${month.freeTierUsd.toFixed(3)} within the always-free tiers (target ≤ $0.10)`);
+        for (const line of month.lines) console.log(`    ${line.item.padEnd(62)} list $${line.listUsd.toFixed(3)}  free tier $${line.freeTierUsd.toFixed(3)}`);
+      }
+      console.log('  free-tier figures assume this stack is the account’s only user of the 10 alarm metrics, 3 dashboards, 1 M SQS requests and Lambda’s 1 M requests / 400,000 GB-s');
+      results.idleMonth = idle;
     }
   } finally {
     await Promise.all([dynamo.stop(), ses.stop()]);

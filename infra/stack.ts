@@ -15,6 +15,7 @@ import { WatchdogSecrets } from './constructs/secrets';
 import { TickSchedule } from './constructs/tick-schedule';
 import { WatchdogTable } from './constructs/table';
 import { WatchdogFunction } from './constructs/watchdog-function';
+import { WebhookSecretCheck } from './constructs/webhook-secret-check';
 import { storeAccess } from '../shared/adapters/dynamodb/access';
 import type { FunctionAccess } from '../shared/wiring/function-access';
 import { httpApiAccess } from '../functions/http-api.access';
@@ -54,6 +55,7 @@ export class WatchdogStack extends Stack {
   readonly deliveryEvents: DeliveryEvents;
   /** Only with `-c dashboard=true`. */
   readonly dashboard?: WatchdogDashboard;
+  readonly webhookSecretCheck: WebhookSecretCheck;
 
   constructor(scope: Construct, id: string, props: WatchdogStackProps) {
     super(scope, id, {
@@ -101,16 +103,27 @@ export class WatchdogStack extends Stack {
       requireTls,
     }));
 
+    // CloudFormation cannot read SecureStrings: a custom resource refuses a weak webhook secret at deploy time.
+    // `-c requireWebhookSecrets=true` refuses a missing one too.
+    const requireWebhookSecrets = this.node.tryGetContext('requireWebhookSecrets') as boolean | string | undefined;
+    const webhookSecretCheck = (this.webhookSecretCheck = new WebhookSecretCheck(this, 'WebhookSecretCheck', {
+      inboxIds: config.inboxes.map((inbox) => inbox.id),
+      secrets,
+      requireAll: requireWebhookSecrets === true || requireWebhookSecrets === 'true',
+    }));
+
     const httpApi = (this.httpApiFunction = grantAccess(
       new WatchdogFunction(this, 'HttpApiFunction', {
         ...shared,
         entry: 'functions/http-api.ts',
-        description: 'inquiry-watchdog: webhooks, API and health checks',
+        description: 'inquiry-watchdog: forms, webhooks, the API, one-click links and the status pages',
         // API Gateway gives up after 30 s; an ingest is a few DynamoDB writes and one SES send.
         timeout: Duration.seconds(10),
       }),
       httpApiAccess,
     ));
+    // The function that serves webhooks is created (or changed) only once the check has passed.
+    httpApi.function.node.addDependency(webhookSecretCheck.resource);
 
     const sweep = (this.sweepFunction = grantAccess(
       new WatchdogFunction(this, 'SweepFunction', {

@@ -23,7 +23,7 @@ export class WatchdogHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: WatchdogHttpApiProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', {
-      description: 'inquiry-watchdog: forms, webhooks, API and health',
+      description: 'inquiry-watchdog: forms, webhooks, the API, one-click links and the status pages',
       createDefaultStage: false,
     });
 

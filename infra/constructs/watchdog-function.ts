@@ -28,8 +28,10 @@ export function watchdogBundling(config: WatchdogConfig): BundlingOptions {
     minify: true,
     sourceMap: true,
     sourcesContent: false,
-    // The Node.js 22 runtime ships AWS SDK v3.
-    externalModules: ['@aws-sdk/*'],
+    // The Node.js 22 runtime ships AWS SDK v3. `source-map` is left out on purpose (26 KB in every bundle): only
+    // Handlebars' template compiler asks for it, inside a try, to map generated code back to templates, and falls
+    // back to its own small stand-in when it is absent — as on Lambda, and in the rehearsal, which renders mail so.
+    externalModules: ['@aws-sdk/*', 'source-map'],
     // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
     banner: "import { createRequire as __watchdogCreateRequire } from 'node:module'; const require = __watchdogCreateRequire(import.meta.url);",
     define: { [`process.env.${RUNTIME_ENV.configJson}`]: JSON.stringify(JSON.stringify(config)) },

@@ -23,9 +23,9 @@ import { assertPortFree } from './ports';
 import { startSesLocal } from './ses-local';
 import { startSmtpListener } from './smtp-listener';
 import { resolverFromFile } from './mail-authentication';
-import { weakSecretProblems } from '../../shared/use-cases/webhook-secrets';
 import { PROVIDERS } from '../../shared/channels/providers';
 import { splitSecrets } from '../../shared/signing/compare';
+import { inboxWebhookSecretName, weakWebhookSecrets } from '../../shared/signing/webhook-secret-rule';
 import { fileRawMailStore, localMailDirectory } from '../../shared/adapters/local-files/raw-mail-store';
 import { memoryRawMailStore } from '../../shared/adapters/memory/raw-mail-store';
 import { StartupError } from './startup-error';
@@ -241,8 +241,8 @@ async function webhookSigningLines(config: WatchdogConfig, secrets: SecretSource
 async function refuseWeakWebhookSecrets(config: WatchdogConfig, secrets: SecretSource): Promise<void> {
   const problems: string[] = [];
   for (const inbox of config.inboxes) {
-    const name: SecretName = `webhook-secret/${inbox.id}`;
-    problems.push(...weakSecretProblems(name, splitSecrets(await secrets.get(name))));
+    const name = inboxWebhookSecretName(inbox.id);
+    problems.push(...weakWebhookSecrets(secretEnvName(name), await secrets.get(name)));
   }
   if (problems.length) throw new StartupError(`refusing a weak webhook secret: ${problems.join('; ')}`);
 }

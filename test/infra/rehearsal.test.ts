@@ -18,7 +18,8 @@ import { evaluate, grantsOf, isUsed, policiesOf } from '../support/rehearsal/iam
 import { startLambdaProcess, type LambdaProcess } from '../support/rehearsal/lambda-process';
 import { startRecorders, type RecordedCall, type Recorders } from '../support/rehearsal/recorders';
 import { assetDirOf, synthesizeAssets } from '../support/rehearsal/synth';
-import { ACCOUNT, constructIdOf, REGION, Resolver, type Template } from '../support/rehearsal/template';
+import { startCloudFormationSide } from '../support/rehearsal/cloudformation';
+import { ACCOUNT, constructPathOf, REGION, Resolver, type Template } from '../support/rehearsal/template';
 import { mailsTo } from '../support/ses-store';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -37,15 +38,16 @@ const SECRETS: Partial<Record<SecretName, string>> = {
   [`webhook-secret/${inbox.id}`]: `whsec_${randomBytes(24).toString('base64')}`,
 };
 
-/** Functions the template holds that are not ours to rehearse, each with the reason. */
+/** Functions the template holds that are not rehearsed, by construct path (below the stack), each with the reason. */
 const NOT_REHEARSED: Record<string, string> = {
-  InboundMail:
+  'InboundMail/ActivateRuleSet/Function':
     'The receipt-rule-set activation provider (infra/custom-resources/active-rule-set): run by CloudFormation at deploy time only, against SES receipt-rule APIs that the local SES endpoint does not emulate; its decisions are a pure function unit-tested in test/unit, and its three actions are granted on "*" because SES offers no resource-level permissions for them',
 };
 
 interface FunctionUnderTest {
   logicalId: string;
-  constructId: string;
+  /** Below the stack, without the `Resource` leaf: `HttpApiFunction/Function`. */
+  constructPath: string;
   roleId: string;
   env: Record<string, string>;
   assetDir: string;
@@ -87,9 +89,9 @@ beforeAll(async () => {
     const properties = resource.Properties!;
     const role = properties.Role as { 'Fn::GetAtt': [string, string] };
     const variables = (resolver.resolve((properties.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) ?? {}) as Record<string, string>;
-    functions.set(constructIdOf(resource), {
+    functions.set(constructPathOf(resource), {
       logicalId,
-      constructId: constructIdOf(resource),
+      constructPath: constructPathOf(resource),
       roleId: role['Fn::GetAtt'][0],
       env: variables,
       assetDir: assetDirOf(outdir, properties.Code),
@@ -109,12 +111,15 @@ afterAll(() => {
   }
 });
 
-/** Starts the function's asset as Lambda would and hands the driver an invoker; records every AWS call. */
-async function rehearse(constructId: string, drive: (fn: LambdaProcess, recorders: Recorders) => Promise<void>): Promise<void> {
-  const fn = functions.get(constructId);
-  if (!fn) throw new Error(`The template has no function ${constructId}`);
-  const recorders = await startRecorders({ dynamoEndpoint, sesEndpoint, parameters, objects });
-  recorded.set(constructId, recorders.calls);
+/**
+ * Starts the function's asset as Lambda would and hands the driver an invoker; records every AWS call. `own`
+ * parameters replace the shared ones for a driver that changes what is stored (the drivers run side by side).
+ */
+async function rehearse(constructPath: string, drive: (fn: LambdaProcess, recorders: Recorders) => Promise<void>, own?: { parameters: Map<string, string> }): Promise<void> {
+  const fn = functions.get(constructPath);
+  if (!fn) throw new Error(`The template has no function ${constructPath}`);
+  const recorders = await startRecorders({ dynamoEndpoint, sesEndpoint, parameters: own?.parameters ?? parameters, objects });
+  recorded.set(constructPath, recorders.calls);
   const lambda = await startLambdaProcess({
     assetDir: fn.assetDir,
     handler: fn.handler,
@@ -153,8 +158,8 @@ function signedWebhook(body: string, id: string) {
 
 /** Every function in the template must have a driver here: a new function cannot slip past the rehearsal. */
 const DRIVERS: Record<string, () => Promise<void>> = {
-  HttpApiFunction: () =>
-    rehearse('HttpApiFunction', async (fn) => {
+  'HttpApiFunction/Function': () =>
+    rehearse('HttpApiFunction/Function', async (fn) => {
       const http = (event: unknown) => fn.invoke<HttpResult>(event);
       expect((await http(apiEvent('GET', '/health'))).statusCode).toBe(200);
 
@@ -202,9 +207,9 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       expect((await mailsTo(sesEndpoint, manager)).filter((m) => m.subject.includes('sign-in link'))).toHaveLength(before + 1);
     }),
 
-  InboundMailFunction: () =>
-    rehearse('InboundMailFunction', async (fn) => {
-      const bucket = functions.get('InboundMailFunction')!.env.WATCHDOG_RAW_MAIL_BUCKET!;
+  'InboundMailFunction/Function': () =>
+    rehearse('InboundMailFunction/Function', async (fn) => {
+      const bucket = functions.get('InboundMailFunction/Function')!.env.WATCHDOG_RAW_MAIL_BUCKET!;
       // A batch of two notifications, as the queue delivers them: a customer's inquiry and an out-of-office reply.
       const mail = (fixture: string, from: string) => {
         const key = `inbound/${inbox.id}/${randomUUID()}`;
@@ -241,8 +246,8 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       expect(recordOf(records[1]!.sentMessageId)).toMatchObject({ outcome: 'ignored', from: robot });
     }),
 
-  SweepFunction: () =>
-    rehearse('SweepFunction', async (fn) => {
+  'SweepFunction/Function': () =>
+    rehearse('SweepFunction/Function', async (fn) => {
       // Arranged so one sweep retries an acknowledgement, fires a ladder step with a holding update, and asks for feedback.
       const pendingAck = anInquiry({ customer: { email: unique('retry'), name: 'Rita Retry' }, receivedAt: minutesAgo(10), replyBy: minutesAgo(-230), ack: { state: 'pending', attempts: 1, retryAt: minutesAgo(1) }, escalation: { nextStep: 0, nextStepAt: minutesAgo(-120), repeats: 0 } });
       const breached = anInquiry({ customer: { email: unique('late'), name: 'Lee Late' }, receivedAt: minutesAgo(250), replyBy: minutesAgo(10), escalation: { nextStep: 1, nextStepAt: minutesAgo(10), repeats: 0 } });
@@ -259,8 +264,8 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       expect((await store.get(breached.id))!.escalation.nextStep).toBeGreaterThan(1);
     }),
 
-  ReportsFunction: () =>
-    rehearse('ReportsFunction', async (fn, recorders) => {
+  'ReportsFunction/Function': () =>
+    rehearse('ReportsFunction/Function', async (fn, recorders) => {
       const tick = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: REGION, resources: [], detail: {} };
       const manager = inbox.managers[0]!;
       const digests = async () => (await mailsTo(sesEndpoint, manager)).filter((m) => /: \d+ open, \d+ past the promised time$/.test(m.subject)).length;
@@ -273,8 +278,8 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       expect(await digests()).toBe(before + 1);
     }),
 
-  SesEventsFunction: () =>
-    rehearse('SesEventsFunction', async (fn) => {
+  'SesEventsFunction/Function': () =>
+    rehearse('SesEventsFunction/Function', async (fn) => {
       // An acknowledgement that bounced, as SES's configuration set delivers the event through EventBridge.
       const messageId = `0100${randomUUID().replaceAll('-', '')}-000000`;
       const customer = unique('bounced');
@@ -294,6 +299,48 @@ const DRIVERS: Record<string, () => Promise<void>> = {
       expect(code, notices[0]!.body.text).toBeDefined();
       expect((await store.getShortLink(code!, new Date()))?.target).toMatch(new RegExp(`^https://\\S+/inquiries/${sent.id}$`));
     }),
+
+  'WebhookSecretCheck/Function': async () => {
+    // CloudFormation's requests to the deploy-time check, with the properties the template gives it, answered on a
+    // local pre-signed URL. Its own copy of the parameters: it stores a weak secret, which the HTTP API must not see.
+    const [logicalId, resource] = Object.entries(template.Resources).find(([, r]) => r.Type === 'Custom::WebhookSecretCheck')!;
+    const properties = resolver.resolve(resource.Properties) as { ServiceToken: string; Secrets: Array<{ Inbox: string; Parameter: string }> };
+    expect(properties.ServiceToken).toBe(resolver.getAtt(functions.get('WebhookSecretCheck/Function')!.logicalId, 'Arn'));
+    expect(properties.Secrets).toEqual([{ Inbox: inbox.id, Parameter: parameterName(STACK, `webhook-secret/${inbox.id}`) }]);
+    const parameter = properties.Secrets[0]!.Parameter;
+    const own = new Map(parameters);
+    const cloudFormation = await startCloudFormationSide({ logicalId, type: resource.Type, properties });
+    try {
+      await rehearse(
+        'WebhookSecretCheck/Function',
+        async (fn) => {
+          const send = async (request: Record<string, unknown>) => {
+            await fn.invoke(request);
+            const answer = cloudFormation.answerTo(request);
+            expect(answer, fn.output()).toMatchObject({ RequestId: request.RequestId, LogicalResourceId: logicalId, StackId: request.StackId });
+            return answer!;
+          };
+          // A weak secret: the create fails, naming the inbox and the parameter, never the value; its rollback's delete passes.
+          const weak = 'whsec_c2hvcnQ=';
+          own.set(parameter, weak);
+          const refused = await send(cloudFormation.request({ RequestType: 'Create' }));
+          expect(refused).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining(`inbox "${inbox.id}": ${parameter} gives a 5-byte key`) });
+          expect(refused.Reason).not.toContain(weak.slice('whsec_'.length));
+          expect(await send(cloudFormation.request({ RequestType: 'Delete', PhysicalResourceId: refused.PhysicalResourceId }))).toMatchObject({ Status: 'SUCCESS' });
+          // Fixed in Parameter Store, deployed again (the same warm function reads it afresh): it passes.
+          own.set(parameter, SECRETS[`webhook-secret/${inbox.id}`]!);
+          const passed = await send(cloudFormation.request({ RequestType: 'Create' }));
+          expect(passed, fn.output()).toMatchObject({ Status: 'SUCCESS' });
+          // No secret at all: allowed (that inbox refuses webhooks), unless the stack asks for one in every inbox.
+          own.delete(parameter);
+          expect(await send(cloudFormation.request({ RequestType: 'Create' }))).toMatchObject({ Status: 'SUCCESS' });
+        },
+        { parameters: own },
+      );
+    } finally {
+      await cloudFormation.stop();
+    }
+  },
 };
 
 // The functions' rehearsals are independent (each its own inquiries and addresses), so they run side by side.
@@ -303,10 +350,11 @@ describe.concurrent('Lambda rehearsal: the synthesized assets, run as Lambda run
     expect(missing.map((id) => `no rehearsal driver for ${id}`)).toEqual([]);
   });
 
+  // Seven functions side by side, each its own Node process, on a shared 2-core machine: a minute is not always enough.
   for (const name of Object.keys(DRIVERS)) {
     it(`${name}: answers real event shapes with real outcomes`, async () => {
       await DRIVERS[name]!();
-    }, 60_000);
+    }, 120_000);
   }
 });
 

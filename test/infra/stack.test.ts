@@ -149,8 +149,9 @@ describe('table', () => {
 
 describe('functions', () => {
   it('are exactly four, Node.js 22 on arm64, 256 MB, traced, with the runtime env and no config env var', () => {
-    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and the deploy-time rule set activation.
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+    // …plus the inbound-mail function (test/infra/inbound-mail.test.ts) and two deploy-time ones: the rule set
+    // activation and the webhook secret check (test/infra/webhook-secret-check.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
       {
@@ -190,10 +191,10 @@ describe('functions', () => {
     }
   });
 
-  it('bundle as minified ESM with source maps, the SDK external and the validated config inlined by define', () => {
+  it('bundle as minified ESM with source maps, the SDK (and Handlebars’ optional source-map) external and the validated config inlined by define', () => {
     const config = loadConfigFile(configPath);
     const bundling = watchdogBundling(config);
-    expect(bundling).toMatchObject({ format: 'esm', minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] });
+    expect(bundling).toMatchObject({ format: 'esm', minify: true, sourceMap: true, externalModules: ['@aws-sdk/*', 'source-map'] });
     const inlined = bundling.define?.[`process.env.${RUNTIME_ENV.configJson}`];
     expect(JSON.parse(JSON.parse(inlined!) as string)).toEqual(config);
   });

@@ -1,10 +1,11 @@
 import { DescribeActiveReceiptRuleSetCommand, DescribeReceiptRuleSetCommand, SESClient, SetActiveReceiptRuleSetCommand } from '@aws-sdk/client-ses';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { customResourceHandler, type Outcome, type Send } from '../respond';
 import { decide, NOTHING_RECORDED, recordedIn } from './decide';
 
 /**
  * The rule-set activation custom resource, called by CloudFormation at deploy time (never by the product): reads
- * the SES state, lets decide() choose, makes its calls, and answers CloudFormation through the pre-signed URL.
+ * the SES state, lets decide() choose, makes its calls, and answers CloudFormation through the pre-signed URL (../respond.ts).
  */
 
 /** The three SES calls this resource makes. */
@@ -32,12 +33,6 @@ export function sesRuleSets(client: SESClient): RuleSets {
   };
 }
 
-export interface Outcome {
-  Status: 'SUCCESS' | 'FAILED';
-  PhysicalResourceId: string;
-  Reason?: string;
-}
-
 export async function activate(event: CloudFormationCustomResourceEvent, ruleSets: RuleSets): Promise<Outcome> {
   const properties = event.ResourceProperties as { RuleSetName?: string; TakeOver?: string };
   const recorded = event.RequestType === 'Create' ? undefined : recordedIn(event.PhysicalResourceId);
@@ -51,25 +46,13 @@ export async function activate(event: CloudFormationCustomResourceEvent, ruleSet
   return { Status: 'SUCCESS', PhysicalResourceId: decision.physicalResourceId };
 }
 
-/** CloudFormation waits (up to an hour) for this answer: it is sent whatever happened. */
-export function createHandler(ruleSets: () => RuleSets, send: (url: string, body: string) => Promise<void> = put) {
-  return async (event: CloudFormationCustomResourceEvent): Promise<void> => {
-    let outcome: Outcome;
-    try {
-      outcome = await activate(event, ruleSets());
-    } catch (error) {
-      const physical = event.RequestType === 'Create' ? NOTHING_RECORDED : event.PhysicalResourceId;
-      outcome = { Status: 'FAILED', PhysicalResourceId: physical, Reason: `SES call failed: ${(error as Error).message}` };
-    }
-    console.log(JSON.stringify({ level: outcome.Status === 'SUCCESS' ? 'info' : 'error', msg: 'receipt-rule-set.activation', requestType: event.RequestType, ...outcome }));
-    await send(event.ResponseURL, JSON.stringify({ ...outcome, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId }));
-  };
-}
-
-async function put(url: string, body: string): Promise<void> {
-  // The pre-signed URL is signed without a content type: send none.
-  const response = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' } });
-  if (!response.ok) throw new Error(`CloudFormation response refused: HTTP ${response.status}`);
+export function createHandler(ruleSets: () => RuleSets, send?: Send) {
+  return customResourceHandler({
+    logMessage: 'receipt-rule-set.activation',
+    run: (event) => activate(event, ruleSets()),
+    onError: (event, error) => ({ Status: 'FAILED', PhysicalResourceId: event.RequestType === 'Create' ? NOTHING_RECORDED : event.PhysicalResourceId, Reason: `SES call failed: ${error.message}` }),
+    send,
+  });
 }
 
 let client: SESClient | undefined;

@@ -16,6 +16,9 @@ export const PARAMETER_ROOT = '/inquiry-watchdog/';
 /** The IAM action of the one call ./secrets.ts makes. */
 export const READ_SECRETS_ACTION = 'ssm:GetParametersByPath';
 
+/** The IAM action of the deploy-time webhook-secret check, which reads named parameters (GetParameters). */
+export const CHECK_SECRETS_ACTION = 'ssm:GetParameters';
+
 /**
  * What a function reads, in one recursive GetParametersByPath call: `all` the stack's whole folder (the HTTP API
  * checks the API token, webhook and Turnstile secrets and signs links and sign-in mail), `signing` only the signing
@@ -71,8 +74,13 @@ export interface ArnParts {
   account: string;
 }
 
+/** The ARN of one parameter, the resource GetParameters is authorised against for that name. */
+export function parameterArn(fullName: string, where: ArnParts): string {
+  return `arn:${where.partition}:ssm:${where.region}:${where.account}:parameter${fullName}`;
+}
+
 /** The one read a function with this scope makes, and the IAM resource it needs: built together, never apart. */
 export function secretsRead(stackName: string, scope: SecretScope, where: ArnParts): SecretsRead {
   const path = `${stackFolder(stackName)}${SCOPE_FOLDERS[scope]}`;
-  return { path, arn: `arn:${where.partition}:ssm:${where.region}:${where.account}:parameter${path}` };
+  return { path, arn: parameterArn(path, where) };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SES sending events (bounce, complaint) as EventBridge delivers them from the configuration set's event

@@ -11,6 +11,7 @@ import { verifyStandardWebhook } from '../../channels/signatures/standard-webhoo
 import { readJsonBody, refuseOversized, webhookInput } from '../../channels/webhook';
 import { json, type HttpResponse } from '../http';
 import type { Route } from '../router';
+import { inboxWebhookSecretName } from '../../signing/webhook-secret-rule';
 
 /**
  * The webhook doors. The size is checked first, then the signature on the raw bytes, and only then is anything
@@ -36,7 +37,7 @@ export const webhookRoutes: Array<Route<Deps>> = [
     handle: async (request, params, deps) => {
       const inbox = findInbox(deps.config, params.inbox!);
       refuseOversized(request);
-      const secrets = await webhookSecretsFor(deps, `webhook-secret/${inbox.id}`);
+      const secrets = await webhookSecretsFor(deps, inboxWebhookSecretName(inbox.id));
       if (secrets !== 'unsigned') {
         verifyStandardWebhook({ headers: request.headers, body: request.body, secrets, now: deps.clock.now(), toleranceSeconds: inbox.webhooks?.toleranceSeconds });
       }

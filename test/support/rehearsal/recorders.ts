@@ -7,7 +7,8 @@ import { ACCOUNT, PARTITION, REGION } from './template';
  * Endpoints a rehearsed function talks to instead of AWS, each keeping a record of every call as IAM sees it:
  * the action and the resource ARN it is authorised against (and the request's condition keys). DynamoDB and SES
  * calls are forwarded to DynamoDB Local and the local SES endpoint; SSM, EventBridge and S3 have no local
- * emulator here, so these endpoints answer as the service would (secrets by path, accepted events, stored mail).
+ * emulator here, so these endpoints answer as the service would (secrets by path or by name, accepted events, stored
+ * mail).
  */
 export interface RecordedCall {
   service: 'dynamodb' | 'ses' | 'ssm' | 'events' | 's3' | 'unknown';
@@ -135,14 +136,23 @@ export async function startRecorders(options: RecorderOptions): Promise<Recorder
 
   const ssm = await listen((request, body, response) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const input = JSON.parse(body.toString('utf8') || '{}') as { Path?: string; Recursive?: boolean };
+    const input = JSON.parse(body.toString('utf8') || '{}') as { Path?: string; Recursive?: boolean; Names?: string[]; WithDecryption?: boolean };
+    // A SecureString read without decryption comes back as KMS ciphertext, useless as a secret.
+    const stored = (name: string) => options.parameters.get(name)!;
+    const value = (name: string) => (input.WithDecryption ? stored(name) : `AQICAH${Buffer.from(stored(name)).toString('base64')}`);
+    const found = (name: string) => ({ Name: name, Value: value(name), Type: 'SecureString', Version: 1 });
+    if (operation === 'GetParameters') {
+      // GetParameters is authorised against each name it asks for.
+      const names = input.Names ?? [];
+      for (const name of names) calls.push({ service: 'ssm', operation, action: `ssm:${operation}`, resource: arn('ssm', `parameter${name}`) });
+      return json(response, 200, { Parameters: names.filter((name) => options.parameters.has(name)).map(found), InvalidParameters: names.filter((name) => !options.parameters.has(name)) });
+    }
     // GetParametersByPath is authorised against the path exactly as requested.
     calls.push({ service: 'ssm', operation, action: `ssm:${operation}`, resource: arn('ssm', `parameter${input.Path ?? ''}`) });
     if (operation !== 'GetParametersByPath') return json(response, 400, { __type: 'UnknownOperationException' });
     const path = input.Path ?? '';
     const below = (name: string) => name.startsWith(path.endsWith('/') ? path : `${path}/`) && (input.Recursive || !name.slice(path.length).replace(/^\//, '').includes('/'));
-    const parameters = [...options.parameters].filter(([name]) => below(name)).map(([Name, Value]) => ({ Name, Value, Type: 'SecureString', Version: 1 }));
-    json(response, 200, { Parameters: parameters });
+    json(response, 200, { Parameters: [...options.parameters.keys()].filter(below).map(found) });
   });
 
   const events = await listen((request, body, response) => {

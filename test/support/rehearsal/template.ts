@@ -18,13 +18,15 @@ export interface Template {
   Resources: Record<string, Resource>;
 }
 
+export const PSEUDO_STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/InquiryWatchdog/51af3dc0-da77-11e4-872e-1234567db123';
+
 const PSEUDO: Record<string, string> = {
   'AWS::AccountId': ACCOUNT,
   'AWS::Region': REGION,
   'AWS::Partition': PARTITION,
   'AWS::URLSuffix': 'amazonaws.com',
   'AWS::StackName': 'InquiryWatchdog',
-  'AWS::StackId': `arn:aws:cloudformation:eu-west-1:123456789012:stack/InquiryWatchdog/51af3dc0-da77-11e4-872e-1234567db123`,
+  'AWS::StackId': PSEUDO_STACK_ID,
   'AWS::NoValue': '',
 };
 
@@ -146,9 +148,12 @@ export class Resolver {
   }
 }
 
-/** The construct id a resource was made under, right below the stack (`SweepFunction` for `Stack/SweepFunction/Function/Resource`). */
-export function constructIdOf(resource: Resource): string {
+/**
+ * The construct path a resource was made under, below the stack and without CloudFormation's own `Resource` leaf
+ * (`SweepFunction/Function` for `Stack/SweepFunction/Function/Resource`): names one function exactly, however deep.
+ */
+export function constructPathOf(resource: Resource): string {
   const path = resource.Metadata?.['aws:cdk:path'];
   if (typeof path !== 'string') throw new Error('The template carries no aws:cdk:path metadata: synthesize with aws:cdk:enable-path-metadata');
-  return path.split('/')[1]!;
+  return path.split('/').slice(1).filter((part, i, parts) => !(part === 'Resource' && i === parts.length - 1)).join('/');
 }
