@@ -56,6 +56,50 @@ export const GRANTS_USED_BY_LAMBDA: Readonly<Record<string, string>> = {
   'sqs:SendMessage': 'Lambda sends failed asynchronous invocations (the schedule’s ticks) to the on-failure destination queue.',
 };
 
+export interface OwnRoleFunctionProps {
+  /** Entry file relative to the project root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly roleDescription: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+  readonly timeout: Duration;
+  readonly tracing?: Tracing;
+  readonly environment?: Record<string, string>;
+  readonly bundling: BundlingOptions;
+}
+
+/**
+ * A bundled Node.js function made in `scope` as `Logs`, `Role` and `Function` (ids that name its logical ids, so they
+ * never change): its own role, which may write only to its own log group until the caller grants the rest, and a log
+ * group kept for a month. Every function of the stack, the watchdog's and the custom resources', is made here.
+ */
+export function functionWithOwnRole(scope: Construct, props: OwnRoleFunctionProps): { function: NodejsFunction; role: Role; logGroup: LogGroup } {
+  const logGroup = new LogGroup(scope, 'Logs', { retention: RetentionDays.ONE_MONTH });
+  const role = new Role(scope, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.roleDescription });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, 'Function', {
+    entry: join(PROJECT_ROOT, props.entry),
+    handler: 'handler',
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    description: props.description,
+    runtime: FUNCTION_RUNTIME,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize ?? 256,
+    timeout: props.timeout,
+    role,
+    logGroup,
+    ...(props.tracing ? { tracing: props.tracing } : {}),
+    ...(props.environment ? { environment: props.environment } : {}),
+    bundling: props.bundling,
+  });
+  const pinned = `${FUNCTION_RUNTIME.name} is pinned on purpose, so the runtime and the esbuild target (node22) move together in one reviewed change rather than with a CDK upgrade.`;
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: pinned });
+  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: pinned });
+  return { function: fn, role, logGroup };
+}
+
 export interface WatchdogFunctionProps {
   /** Entry file relative to the project root, e.g. `functions/sweep.ts`. */
   readonly entry: string;
@@ -84,25 +128,12 @@ export class WatchdogFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: WatchdogFunctionProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${props.entry}`,
-    });
-    this.logGroup.grantWrite(this.role);
-
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    const made = functionWithOwnRole(this, {
+      entry: props.entry,
       description: props.description,
-      runtime: FUNCTION_RUNTIME,
-      architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      roleDescription: `Execution role of ${props.entry}`,
+      memorySize: props.memorySize,
       timeout: props.timeout,
-      role: this.role,
-      logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
       environment: {
         [RUNTIME_ENV.tableName]: props.tableName,
@@ -117,14 +148,14 @@ export class WatchdogFunction extends Construct {
       },
       bundling: watchdogBundling(props.config),
     });
+    this.logGroup = made.logGroup;
+    this.role = made.role;
+    this.function = made.function;
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only the statement added by active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has Resource "*": X-Ray offers no resource-level permissions for these actions.',
     });
-    const pinned = `${FUNCTION_RUNTIME.name} is pinned on purpose, so the runtime and the esbuild target (node22) move together in one reviewed change rather than with a CDK upgrade.`;
-    Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: pinned });
-    Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: pinned });
   }
 }

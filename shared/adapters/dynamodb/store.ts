@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type PutCommandInput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ReferenceTakenError, RetryableError } from '../../domain/errors';
 import type { Inquiry } from '../../domain/inquiry';
 import type { MailRecord } from '../../domain/mail-record';
@@ -86,6 +86,23 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
       return await call();
     } catch (error) {
       return translateDynamoError(error, operation);
+    }
+  }
+
+  /** The condition of a versioned item's put: none there yet (version 0), or still at the version it was read at. */
+  const overVersion = (version: number) =>
+    version === 0
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': version } };
+
+  /** A put under a condition: true when written, false when the condition failed (someone else wrote first). */
+  async function conditionalPut(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await doc.send(new PutCommand({ TableName: tableName, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      return translateDynamoError(error, 'PutItem');
     }
   }
 
@@ -375,20 +392,11 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     },
 
     async claimOnce(name, expiresAt) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...claimKey(name), entity: ENTITY.claim, schemaVersion: SCHEMA_VERSION, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
-            // Names are unique per job (they carry the day, or a random nonce), so an expired claim is never needed again.
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        return translateDynamoError(error, 'PutItem');
-      }
+      return conditionalPut({
+        Item: { ...claimKey(name), entity: ENTITY.claim, schemaVersion: SCHEMA_VERSION, expiresAt: Math.floor(expiresAt.getTime() / 1000) },
+        // Names are unique per job (they carry the day, or a random nonce), so an expired claim is never needed again.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
     },
 
     async releaseClaim(name) {
@@ -396,20 +404,11 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     },
 
     async saveShortLink(link) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            // expiresAt in epoch seconds: it is the table's TTL attribute.
-            Item: { ...shortLinkKey(link.code), entity: ENTITY.shortLink, schemaVersion: SCHEMA_VERSION, ...link, expiresAt: Math.floor(Date.parse(link.expiresAt) / 1000) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        return translateDynamoError(error, 'PutItem');
-      }
+      return conditionalPut({
+        // expiresAt in epoch seconds: it is the table's TTL attribute.
+        Item: { ...shortLinkKey(link.code), entity: ENTITY.shortLink, schemaVersion: SCHEMA_VERSION, ...link, expiresAt: Math.floor(Date.parse(link.expiresAt) / 1000) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
     },
 
     async getShortLink(code, now) {
@@ -529,28 +528,18 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     },
 
     async saveAckLog(address, before, entries, expiresAt) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...ackLogKey(address),
-              entity: ENTITY.ackLog,
-              schemaVersion: SCHEMA_VERSION,
-              entries,
-              version: before.version + 1,
-              expiresAt: Math.ceil(expiresAt.getTime() / 1000),
-            },
-            // TTL deletion lags by up to days, so an expired item may still be there: the version decides, not TTL.
-            ConditionExpression: before.version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
-            ...(before.version === 0 ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': before.version } }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        return translateDynamoError(error, 'PutItem');
-      }
+      return conditionalPut({
+        Item: {
+          ...ackLogKey(address),
+          entity: ENTITY.ackLog,
+          schemaVersion: SCHEMA_VERSION,
+          entries,
+          version: before.version + 1,
+          expiresAt: Math.ceil(expiresAt.getTime() / 1000),
+        },
+        // TTL deletion lags by up to days, so an expired item may still be there: the version decides, not TTL.
+        ...overVersion(before.version),
+      });
     },
 
     async getMailboxCheckpoint(inboxId, role) {
@@ -561,21 +550,12 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     },
 
     async saveMailboxCheckpoint(checkpoint) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...mailboxCheckpointKey(checkpoint.inboxId, checkpoint.role), entity: ENTITY.mailboxCheckpoint, schemaVersion: SCHEMA_VERSION, ...checkpoint },
-            // Two overlapping polls may finish out of order: the one further on wins, a checkpoint never moves back.
-            ConditionExpression: 'attribute_not_exists(pk) OR uidValidity <> :validity OR lastUid <= :uid',
-            ExpressionAttributeValues: { ':validity': checkpoint.uidValidity, ':uid': checkpoint.lastUid },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        return translateDynamoError(error, 'PutItem');
-      }
+      return conditionalPut({
+        Item: { ...mailboxCheckpointKey(checkpoint.inboxId, checkpoint.role), entity: ENTITY.mailboxCheckpoint, schemaVersion: SCHEMA_VERSION, ...checkpoint },
+        // Two overlapping polls may finish out of order: the one further on wins, a checkpoint never moves back.
+        ConditionExpression: 'attribute_not_exists(pk) OR uidValidity <> :validity OR lastUid <= :uid',
+        ExpressionAttributeValues: { ':validity': checkpoint.uidValidity, ':uid': checkpoint.lastUid },
+      });
     },
 
     async getMailboxHealth(inboxId) {
@@ -591,20 +571,10 @@ export function createDynamoStore({ client, tableName, onRead, duePageSize }: Dy
     },
 
     async saveMailboxHealth(before, after) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...mailboxHealthKey(before.inboxId), entity: ENTITY.mailboxHealth, schemaVersion: SCHEMA_VERSION, ...after, inboxId: before.inboxId, version: before.version + 1 },
-            ConditionExpression: before.version === 0 ? 'attribute_not_exists(pk)' : '#version = :version',
-            ...(before.version === 0 ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': before.version } }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        return translateDynamoError(error, 'PutItem');
-      }
+      return conditionalPut({
+        Item: { ...mailboxHealthKey(before.inboxId), entity: ENTITY.mailboxHealth, schemaVersion: SCHEMA_VERSION, ...after, inboxId: before.inboxId, version: before.version + 1 },
+        ...overVersion(before.version),
+      });
     },
 
     async *findDue(now) {
