@@ -41,6 +41,7 @@ export async function benchBundles(entries: string[], runs = 7): Promise<BundleF
       format: 'esm',
       target: options.target,
       minify: options.minify,
+      charset: options.charset,
       external: options.externalModules,
       banner: { js: options.banner ?? '' },
       define: options.define,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Validations, type Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/powertools/observability';
@@ -26,6 +26,10 @@ export function watchdogBundling(config: WatchdogConfig): BundlingOptions {
     target: 'node22',
     mainFields: ['module', 'main'],
     minify: true,
+    // Non-ASCII text stays UTF-8 rather than \uXXXX escapes (Node reads every module as UTF-8): iconv-lite's and
+    // encoding-japanese's character tables, postal-mime's HTML entities and the config's own text shrink by a third
+    // to a half. Same strings at run time, only their spelling in the file changes.
+    charset: Charset.UTF8,
     sourceMap: true,
     sourcesContent: false,
     // The Node.js 22 runtime ships AWS SDK v3. `source-map` is left out on purpose (26 KB in every bundle): only

@@ -1,4 +1,6 @@
-import Handlebars from 'handlebars';
+// The package's Node entry (lib/index.js) only adds `require('x.hbs')` loaders and the AST printer to this very
+// instance, neither of which the watchdog uses: importing the core build keeps 3 KB out of every bundle.
+import Handlebars from 'handlebars/dist/cjs/handlebars.js';
 
 /**
  * Templates are Handlebars: HTML templates escape every value by default; text templates (subjects, plain-text
