@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { watchdogBundling } from '../infra/constructs/watchdog-function';
+import { esbuildOptionsOf, watchdogBundling } from '../infra/constructs/watchdog-function';
 import { loadConfigFile } from '../shared/config/load';
 import { DEMO_CONFIG } from '../infra/local/options';
 import { median } from './stats';
@@ -32,22 +32,7 @@ export async function benchBundles(entries: string[], runs = 7): Promise<BundleF
   const figures: BundleFigures[] = [];
   for (const entry of entries) {
     const outfile = join(outDir, `${entry.replace(/\W+/g, '-')}.mjs`);
-    const result = await build({
-      metafile: true,
-      entryPoints: [join(root, entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: options.target,
-      minify: options.minify,
-      charset: options.charset,
-      external: options.externalModules,
-      banner: { js: options.banner ?? '' },
-      define: options.define,
-      mainFields: options.mainFields,
-      logLevel: 'silent',
-    });
+    const result = await build({ ...esbuildOptionsOf(options), metafile: true, entryPoints: [join(root, entry)], outfile });
     const externals = [...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path)))].sort();
     const probe = (imports: string) => `const t=performance.now();${imports};process.stdout.write(String(performance.now()-t));`;
     const time = (code: string) => Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }));

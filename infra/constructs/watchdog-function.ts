@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/adapters/powertools/observability';
 import { RUNTIME_ENV } from '../../shared/config/runtime-env';
 import type { WatchdogConfig } from '../../shared/config/schema';
@@ -40,6 +41,23 @@ export function watchdogBundling(config: WatchdogConfig): BundlingOptions {
     banner: "import { createRequire as __watchdogCreateRequire } from 'node:module'; const require = __watchdogCreateRequire(import.meta.url);",
     define: { [`process.env.${RUNTIME_ENV.configJson}`]: JSON.stringify(JSON.stringify(config)) },
     tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
+  };
+}
+
+/** The same bundling as esbuild's own API takes it, for bundles built outside the CDK (the bundle bench, tests). */
+export function esbuildOptionsOf(options: BundlingOptions): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: options.target,
+    minify: options.minify,
+    charset: options.charset,
+    external: options.externalModules,
+    banner: { js: options.banner ?? '' },
+    define: options.define,
+    mainFields: options.mainFields,
+    logLevel: 'silent',
   };
 }
 
