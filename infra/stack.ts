@@ -203,7 +203,7 @@ export class WatchdogStack extends Stack {
 
     // Operations: the managers of every inbox hear when the watchdog itself is unwell. Ten alarm metrics are free per
     // account (docs/operations.md): the functions that rules invoke (reports, SES events, mailbox watch) park every
-    // failed run in the rules' dead-letter queue, whose alarm stays on until a person has looked, so they have no
+    // failed run in the rules' dead-letter queue, whose alarm stays on while the parked runs wait, so they have no
     // errors alarm of their own. The sweeper keeps one: its errors show within five minutes, while an idle queue's
     // depth can take up to 15 minutes to reach CloudWatch, and a failing sweeper means deadlines go unwatched.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));

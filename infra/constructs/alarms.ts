@@ -69,7 +69,8 @@ export class WatchdogAlarms extends Construct {
 
   /**
    * Anything parked in a dead-letter queue needs a person; `description` tells them what is parked and how to read it.
-   * The alarm stays on until the queue is emptied, so it is the one alarm of a function whose every failure is parked.
+   * The alarm stays on while messages wait (an errors alarm clears five minutes after the last error), so it is the
+   * one alarm a function needs whose every failure is parked.
    */
   watchQueue(name: string, queue: IQueue, description = `Messages are waiting in the ${name} dead-letter queue: something failed repeatedly. Inspect them, fix the cause, then redrive.`): Alarm {
     return this.add(`${name}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
