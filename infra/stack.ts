@@ -8,6 +8,7 @@ import { WatchdogDashboard } from './constructs/dashboard';
 import { WatchdogEventBus } from './constructs/event-bus';
 import { WatchdogHttpApi } from './constructs/http-api';
 import { InboundMail } from './constructs/inbound-mail';
+import { RuleDeadLetters } from './constructs/rule-dead-letters';
 import { MailboxWatch } from './constructs/mailbox-watch';
 import { MailSending, mailDomains } from './constructs/mail-sending';
 import { domainOf } from '../shared/messages/addresses';
@@ -44,6 +45,8 @@ export class WatchdogStack extends Stack {
   readonly sweepFunction: WatchdogFunction;
   readonly httpApi: WatchdogHttpApi;
   readonly sweepSchedule: TickSchedule;
+  /** The one dead-letter queue of every rule target (sweep, reports, SES events, mailbox watch). */
+  readonly ruleDeadLetters: RuleDeadLetters;
   readonly alarms: WatchdogAlarms;
   readonly inboundMail: InboundMail;
   readonly inboundMailFunction: WatchdogFunction;
@@ -164,14 +167,17 @@ export class WatchdogStack extends Stack {
     // The HTTP API function cannot take the API's URL as an environment variable (the API already depends on it), so
     // it is stored beside its secrets; the other functions get it in their environment, for the links in mail.
     secrets.addSetting('public-url', api.url);
-    const schedule = (this.sweepSchedule = new TickSchedule(this, 'SweepSchedule', {
+    // What a rule cannot deliver and what its function's run failed on, for every rule: one queue, one depth alarm.
+    const deadLetters = (this.ruleDeadLetters = new RuleDeadLetters(this, 'RuleDeadLetters'));
+    this.sweepSchedule = new TickSchedule(this, 'SweepSchedule', {
       target: sweep.function,
       every: Duration.minutes(1),
       description: 'Sweeps inquiries whose next check is due',
       name: 'sweep',
       staleAfter: Duration.minutes(5),
-    }));
-    const digestSchedule = (this.digestSchedule = new TickSchedule(this, 'DigestSchedule', {
+      deadLetters,
+    });
+    this.digestSchedule = new TickSchedule(this, 'DigestSchedule', {
       target: reports.function,
       // One fixed rate instead of a cron per inbox: each inbox sends at its own local time (DST included) with no
       // rule to redeploy when clocks change; a missed tick only makes a digest a little later.
@@ -179,7 +185,8 @@ export class WatchdogStack extends Stack {
       description: 'Sends the daily digests and weekly reports that are due (each inbox at its local time)',
       name: 'reports',
       staleAfter: Duration.minutes(10),
-    }));
+      deadLetters,
+    });
 
     // Bounces and complaints of what we sent → the inquiry's timeline, and the managers' one mail when the customer's
     // address does not work.
@@ -192,21 +199,22 @@ export class WatchdogStack extends Stack {
       }),
       sesEventsAccess,
     ));
-    const deliveryEvents = (this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { configurationSet: mail.configurationSet, target: sesEvents.function }));
+    this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { configurationSet: mail.configurationSet, target: sesEvents.function, deadLetters });
 
-    // Operations: the managers of every inbox hear when the watchdog itself is unwell.
+    // Operations: the managers of every inbox hear when the watchdog itself is unwell. Ten alarm metrics are free per
+    // account (docs/operations.md): the functions that rules invoke (reports, SES events, mailbox watch) park every
+    // failed run in the rules' dead-letter queue, whose alarm stays on while the parked runs wait, so they have no
+    // errors alarm of their own. The sweeper keeps one: its errors show within five minutes, while an idle queue's
+    // depth can take up to 15 minutes to reach CloudWatch, and a failing sweeper means deadlines go unwatched.
     const alarms = (this.alarms = new WatchdogAlarms(this, 'Alarms', { emails: [...new Set(config.inboxes.flatMap((inbox) => inbox.managers))] }));
     alarms.watchErrors('HttpApi', httpApi.function);
     alarms.watchErrors('Sweep', sweep.function);
     alarms.watchHeartbeat('Sweep', sweep.function);
-    alarms.watchQueue('SweepDeadLetter', schedule.deadLetterQueue);
-    alarms.watchErrors('Reports', reports.function);
-    alarms.watchQueue('ReportsDeadLetter', digestSchedule.deadLetterQueue);
+    alarms.watchQueue('RuleTargets', deadLetters.queue, RuleDeadLetters.ALARM_DESCRIPTION);
     alarms.watchSesReputation();
+    // Inbound mail is retried by its queue for about half an hour before it is parked: its errors alarm says so sooner.
     alarms.watchErrors('InboundMail', inboundFn.function);
     alarms.watchQueue('InboundMailDeadLetter', inbound.deadLetterQueue);
-    alarms.watchErrors('SesEvents', sesEvents.function);
-    alarms.watchQueue('SesEventsDeadLetter', deliveryEvents.deadLetterQueue);
 
     // `-c dashboard=true [-c breachesPerHour=5]`: the business dashboard and the breach alarm (optional: see dashboard.ts).
     const dashboardFlag = this.node.tryGetContext('dashboard') as boolean | string | undefined;
@@ -215,7 +223,7 @@ export class WatchdogStack extends Stack {
       const dashboard = (this.dashboard = new WatchdogDashboard(this, 'Dashboard', {
         config,
         functions: { HttpApi: httpApi.function, Sweep: sweep.function, InboundMail: inboundFn.function, Reports: reports.function, SesEvents: sesEvents.function },
-        deadLetterQueues: { Sweep: schedule.deadLetterQueue, Reports: digestSchedule.deadLetterQueue, InboundMail: inbound.deadLetterQueue, SesEvents: deliveryEvents.deadLetterQueue },
+        deadLetterQueues: { RuleTargets: deadLetters.queue, InboundMail: inbound.deadLetterQueue },
         sweep: sweep.function,
         alarmTopic: alarms.topic,
         breachesPerHour: breachesPerHour === undefined ? undefined : Number(breachesPerHour),
@@ -225,9 +233,8 @@ export class WatchdogStack extends Stack {
 
     // Mailbox watch (IMAP): only when an inbox connects a mailbox.
     if (config.inboxes.some((inbox) => inbox.mailbox)) {
-      const watch = (this.mailboxWatch = new MailboxWatch(this, 'MailboxWatch', { config, shared, grant: (fn) => grantAccess(fn, mailboxWatchAccess), alarmTopic: alarms.topic }));
-      alarms.watchErrors('MailboxWatch', watch.fn.function);
-      alarms.watchQueue('MailboxWatchDeadLetter', watch.schedule.deadLetterQueue);
+      // Its failed runs are parked in the rules' dead-letter queue (alarmed); a mailbox not read has its own alarm.
+      this.mailboxWatch = new MailboxWatch(this, 'MailboxWatch', { config, shared, grant: (fn) => grantAccess(fn, mailboxWatchAccess), alarmTopic: alarms.topic, deadLetters });
     }
 
     // Once every function exists (the mailbox watch, the SES events function): the API's URL for the links in mail.

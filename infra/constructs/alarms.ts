@@ -15,7 +15,8 @@ export interface AlarmsProps {
 /**
  * Operational alarms, all to one SNS topic: a function failing, a dead-letter queue filling, the sweeper not
  * running (then deadlines are not being watched at all), and SES reputation near the levels at which AWS reviews
- * or pauses sending.
+ * or pauses sending. CloudWatch bills an alarm per metric it evaluates and gives an account ten free: each alarm
+ * here watches one metric, and no two watch the same failure unless the second is faster where it matters.
  */
 export class WatchdogAlarms extends Construct {
   readonly topic: Topic;
@@ -66,13 +67,17 @@ export class WatchdogAlarms extends Construct {
     });
   }
 
-  /** Anything parked in a dead-letter queue needs a person. */
-  watchQueue(name: string, queue: IQueue): Alarm {
+  /**
+   * Anything parked in a dead-letter queue needs a person; `description` tells them what is parked and how to read it.
+   * The alarm stays on while messages wait (an errors alarm clears five minutes after the last error), so it is the
+   * one alarm a function needs whose every failure is parked.
+   */
+  watchQueue(name: string, queue: IQueue, description = `Messages are waiting in the ${name} dead-letter queue: something failed repeatedly. Inspect them, fix the cause, then redrive.`): Alarm {
     return this.add(`${name}Depth`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
       threshold: 1,
       comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       missing: TreatMissingData.NOT_BREACHING,
-      description: `Messages are waiting in the ${name} dead-letter queue: something failed repeatedly. Inspect them, fix the cause, then redrive.`,
+      description,
     });
   }
 

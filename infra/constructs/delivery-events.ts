@@ -2,14 +2,15 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnConfigurationSetEventDestination, type CfnConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deadLetteredTarget } from './tick-schedule';
+import type { RuleDeadLetters } from './rule-dead-letters';
 
 export interface DeliveryEventsProps {
   readonly configurationSet: CfnConfigurationSet;
   /** The function that records each bounce and complaint. */
   readonly target: IFunction;
+  /** Where an event that cannot be delivered, or whose run failed three times, is parked. */
+  readonly deadLetters: RuleDeadLetters;
 }
 
 /**
@@ -20,7 +21,6 @@ export interface DeliveryEventsProps {
 export class DeliveryEvents extends Construct {
   readonly destination: CfnConfigurationSetEventDestination;
   readonly rule: Rule;
-  readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryEventsProps) {
     super(scope, id);
@@ -44,6 +44,6 @@ export class DeliveryEvents extends Construct {
     });
     // A bounce is reported once: a run that failed (the managers' notice could not be sent) is run again by Lambda,
     // twice, about one and three minutes later, before the event is parked.
-    this.deadLetterQueue = deadLetteredTarget(this, this.rule, { target: props.target, name: 'ses-events', staleAfter: Duration.hours(6), runRetries: 2 });
+    props.deadLetters.deliver(this.rule, { target: props.target, name: 'ses-events', staleAfter: Duration.hours(6), runRetries: 2 });
   }
 }

@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { WatchdogConfig } from '../../shared/config/schema';
+import type { RuleDeadLetters } from './rule-dead-letters';
 import { TickSchedule } from './tick-schedule';
 import { WatchdogFunction, type WatchdogFunctionProps } from './watchdog-function';
 
@@ -14,6 +15,8 @@ export interface MailboxWatchProps {
   /** Grants the function what its access manifest names (the stack's one grantAccess). */
   readonly grant: (fn: WatchdogFunction) => WatchdogFunction;
   readonly alarmTopic: ITopic;
+  /** The stack's dead-letter queue of rule targets, where a failed watch run is parked. */
+  readonly deadLetters: RuleDeadLetters;
 }
 
 /** A mailbox not read for this long raises an alarm (three 5-minute periods without a read). */
@@ -48,6 +51,7 @@ export class MailboxWatch extends Construct {
       description: 'Reads every connected mailbox (IMAP) for what is new since its checkpoint',
       name: 'mailbox-watch',
       staleAfter: Duration.minutes(2),
+      deadLetters: props.deadLetters,
     });
 
     const action = new SnsAction(props.alarmTopic);

@@ -38,7 +38,7 @@ describe('dashboard (-c dashboard=true)', () => {
       expect(body).toContain(`"AWS/Lambda","Errors","FunctionName","${ref(fn.function)}"`);
     }
     expect(body).toContain(`"AWS/Lambda","Invocations","FunctionName","${ref(stack.sweepFunction.function)}"`);
-    for (const queue of [stack.sweepSchedule.deadLetterQueue, stack.digestSchedule.deadLetterQueue, stack.inboundMail.deadLetterQueue]) {
+    for (const queue of [stack.ruleDeadLetters.queue, stack.inboundMail.deadLetterQueue]) {
       expect(body).toContain(`"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","${JSON.stringify({ 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as CfnElement), 'QueueName'] })}"`);
     }
   });
@@ -62,6 +62,14 @@ describe('dashboard (-c dashboard=true)', () => {
     // Default level when none is given.
     const defaults = Template.fromStack(synthesize({ dashboard: true }).stack);
     defaults.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Breaches', Threshold: 5 });
+  });
+
+  it('keeps the stack, breach alarm included, within the ten alarm metrics CloudWatch gives an account free', () => {
+    const alarms = Object.values(Template.fromStack(synthesize({ dashboard: 'true' }).stack).findResources('AWS::CloudWatch::Alarm'));
+    // CloudWatch bills an alarm per metric it evaluates: one for a single-metric alarm, one per metric of a math alarm.
+    const metrics = alarms.reduce((sum, alarm) => sum + (alarm.Properties.MetricName ? 1 : ((alarm.Properties.Metrics ?? []) as Array<{ MetricStat?: unknown }>).filter((m) => m.MetricStat).length), 0);
+    expect(metrics).toBe(9);
+    expect(metrics).toBeLessThanOrEqual(10);
   });
 
   it('outputs the console URL of the dashboard', () => {

@@ -79,6 +79,16 @@ describe('mailbox watch on AWS', () => {
     });
   });
 
+  it('parks its failed runs in the rules’ one dead-letter queue, whose alarm is its errors alarm: one alarm more per mailbox, no more', () => {
+    const fnId = stack.getLogicalId(stack.mailboxWatch!.fn.function.node.defaultChild as CfnElement);
+    const queueArn = { 'Fn::GetAtt': [stack.getLogicalId(stack.ruleDeadLetters.queue.node.defaultChild as CfnElement), 'Arn'] };
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, DeadLetterConfig: { Arn: queueArn } })] });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: queueArn } } });
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }] } })).toEqual({});
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9); // the stack's eight and the mailbox's unread alarm
+  });
+
   it('passes cdk-nag with nothing unacknowledged', () => {
     for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
       const report = pack.validateScope(app);

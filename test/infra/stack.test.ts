@@ -287,7 +287,7 @@ describe('sweep schedule', () => {
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [idOf(stack.sweepFunction.function), 'Arn'] },
           RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] } },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] } },
         }),
       ],
     });
@@ -297,13 +297,13 @@ describe('sweep schedule', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: idOf(stack.sweepFunction.function) },
       MaximumRetryAttempts: 0,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] } } },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] } } },
     });
   });
 
-  it('has an encrypted, TLS-only dead-letter queue whose policy admits only this rule', () => {
-    const queueArn = { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'Arn'] };
-    template.resourceCountIs('AWS::SQS::Queue', 5); // the sweep's, the digests' and the SES events' dead-letter queues, the inbound-mail queue and its dead-letter queue
+  it('has an encrypted, TLS-only dead-letter queue whose policy admits this rule by its ARN', () => {
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] };
+    template.resourceCountIs('AWS::SQS::Queue', 3); // the rules' one dead-letter queue, the inbound-mail queue and its dead-letter queue
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -318,6 +318,37 @@ describe('sweep schedule', () => {
         ]),
       },
     });
+  });
+});
+
+describe('the rules’ dead-letter queue', () => {
+  it('is the one dead-letter queue and on-failure destination of every rule target, admitting each rule by its ARN', () => {
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] };
+    const rules = Object.entries(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(3);
+    for (const [, rule] of rules) {
+      expect((rule.Properties.Targets as Array<{ DeadLetterConfig: unknown }>).map((t) => t.DeadLetterConfig)).toEqual([{ Arn: queueArn }]);
+    }
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs).toHaveLength(3);
+    for (const config of configs) expect(config.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: queueArn } });
+    const [policy, ...others] = Object.values(template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: idOf(stack.ruleDeadLetters.queue) }] } }));
+    expect(others).toEqual([]);
+    const admitted = (policy!.Properties.PolicyDocument as { Statement: Array<{ Effect: string; Principal?: { Service?: string }; Condition?: { ArnEquals?: Record<string, unknown> } }> }).Statement.filter(
+      (st) => st.Effect === 'Allow' && st.Principal?.Service === 'events.amazonaws.com',
+    );
+    expect(admitted.map((st) => st.Condition?.ArnEquals?.['aws:SourceArn']).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+      rules.map(([ruleId]) => ({ 'Fn::GetAtt': [ruleId, 'Arn'] })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
+  });
+
+  it('keeps the logical ids of the queue it replaces (the SES events’ own), so an upgrade keeps that queue and what is parked in it', () => {
+    // The ids CDK gave DeliveryEvents/DeadLetterQueue and its policy before the queues were merged.
+    expect(idOf(stack.ruleDeadLetters.queue)).toBe('DeliveryEventsDeadLetterQueue0489FF3F');
+    expect(Object.keys(template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: 'DeliveryEventsDeadLetterQueue0489FF3F' }] } }))).toEqual(['DeliveryEventsDeadLetterQueuePolicy5FCFCD30']);
+    // Its properties are the old queue's: the upgrade changes nothing on it.
+    const queue = template.toJSON().Resources.DeliveryEventsDeadLetterQueue0489FF3F as { Properties: unknown; DeletionPolicy?: string };
+    expect(queue.Properties).toEqual({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true, Tags: [{ Key: 'app', Value: 'inquiry-watchdog' }] });
   });
 });
 
@@ -487,7 +518,7 @@ describe('mail sending and operations', () => {
     const topicRef = { Ref: idOf(stack.alarms.topic) };
     const alarm = (props: Record<string, unknown>) =>
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef], EvaluationPeriods: 1, ...props });
-    for (const fn of [stack.httpApiFunction, stack.sweepFunction, stack.reportsFunction]) {
+    for (const fn of [stack.httpApiFunction, stack.sweepFunction, stack.inboundMailFunction]) {
       alarm({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(fn.function) } }], Threshold: 1, TreatMissingData: 'notBreaching' });
     }
     alarm({
@@ -498,11 +529,20 @@ describe('mail sending and operations', () => {
       TreatMissingData: 'breaching',
       Period: 600,
     });
-    alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.sweepSchedule.deadLetterQueue), 'QueueName'] } }] });
+    // One depth alarm for every rule's parked events, saying how to tell where each came from.
+    alarm({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'QueueName'] } }],
+      AlarmDescription: Match.stringLikeRegexp('RULE_ARN.*requestContext\\.functionArn.*aws\\.ses'),
+    });
+    alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.inboundMail.deadLetterQueue), 'QueueName'] } }] });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.03 });
     alarm({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.0005 });
-    alarm({ MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.digestSchedule.deadLetterQueue), 'QueueName'] } }] });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 12); // + errors and dead-letter depth of inbound mail, reports and SES events
+    // The reports and SES events functions park every failed run in the rules' queue, whose alarm is theirs.
+    for (const fn of [stack.reportsFunction, stack.sesEventsFunction]) {
+      expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(fn.function) } }] } })).toEqual({});
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
@@ -561,7 +601,7 @@ describe('cdk-nag', () => {
 
 describe('digest schedule and reports function', () => {
   it('invokes the reports function every 15 minutes, retrying delivery and dead-lettering what cannot be delivered', () => {
-    const queueArn = { 'Fn::GetAtt': [idOf(stack.digestSchedule.deadLetterQueue), 'Arn'] };
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] };
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(15 minutes)',
       State: 'ENABLED',
@@ -613,23 +653,22 @@ describe('SES bounces and complaints', () => {
         EventBridgeDestination: { EventBusArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] } },
       },
     });
-    const queueArn = { 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'Arn'] };
+    const queueArn = { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] };
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'], detail: { mail: { tags: { 'ses:configuration-set': [configurationSet] } } } },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [idOf(stack.sesEventsFunction.function), 'Arn'] }, DeadLetterConfig: { Arn: queueArn } })],
     });
     expect(template.findResources('AWS::Events::Rule', { Properties: { EventBusName: Match.anyValue() } })).toEqual({});
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: idOf(stack.sesEventsFunction.function) }, MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: queueArn } } });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'QueueName'] } }] });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(stack.sesEventsFunction.function) } }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'QueueName'] } }] });
   });
 
   it('lets the ses-events function read the message link and the inquiry, save it, and mail the managers — nothing else', () => {
     const roleId = idOf(stack.sesEventsFunction.role);
     const actions = statementsOf(roleId).flatMap((s) => asArray(s.Action)).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
-    // The sqs actions are the on-failure destination's (granted by CDK), on the function's own dead-letter queue.
+    // The sqs actions are the on-failure destination's (granted by CDK), on the rules' dead-letter queue.
     expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'ses:SendRawEmail', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(statementFor(roleId, 'dynamodb:PutItem').Resource).toEqual(tableArn());
-    expect(statementFor(roleId, 'sqs:SendMessage').Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.deliveryEvents.deadLetterQueue), 'Arn'] });
+    expect(statementFor(roleId, 'sqs:SendMessage').Resource).toEqual({ 'Fn::GetAtt': [idOf(stack.ruleDeadLetters.queue), 'Arn'] });
   });
 });
