@@ -149,6 +149,7 @@ async function holdAcknowledgement(deps: DepsWith<AcknowledgeStore>, inquiry: In
   );
   if (!after) return before;
   deps.log.warn('ack.held', { inquiryId: inquiry.id, inboxId: inquiry.inboxId, budget: limit.count, per: formatDuration(limit.per) });
+  measure(deps, 'AcksHeld', inquiry, { reason: 'new-address-budget' });
   await publishEvents(deps, [
     { type: 'AcknowledgementHeld', at, inquiryId: inquiry.id, inboxId: inquiry.inboxId, reference: inquiry.reference, detail: { reason, budget: limit.count } },
   ]);

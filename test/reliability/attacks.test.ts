@@ -101,6 +101,9 @@ describe('attacks on the open doors (local runtime, sign-in off)', () => {
     expect(held).toHaveLength(POSTS - 10);
     expect(held[0]!.ack.reason).toMatch(/more than 10 acknowledgements to new addresses in 10 minutes/);
     expect(held[0]!.timeline.map((e) => e.type)).toContain('ack-held');
+    // The business metric counts every held acknowledgement (the dashboard's "held" line).
+    const { metrics } = (await (await fetch(`${runtime.api}/_dev/metrics`)).json()) as { metrics: Array<{ name: string; inbox: string; sum: number }> };
+    expect(metrics.filter((m) => m.name === 'AcksHeld' && m.inbox === 'acme').reduce((sum, m) => sum + m.sum, 0)).toBe(POSTS - 10);
 
     const victimMails = await waitForMails(runtime.ses, '@example.net', 10);
     expect(victimMails).toHaveLength(10);
