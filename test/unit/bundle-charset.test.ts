@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsOf, PROJECT_ROOT, watchdogBundling } from '../../infra/constructs/watchdog-function';
 import { loadConfigFile } from '../../shared/config/load';
 import { DEMO_CONFIG } from '../../infra/local/options';
-import { decodeSamples } from '../fixtures/bundle-probe/charsets';
+import { decodeSamples } from '../support/charset-probe';
 
 /**
  * The functions are bundled with `charset: utf8` (watchdog-function.ts): character tables and other non-ASCII text
@@ -38,7 +38,7 @@ describe('bundles written as UTF-8 decode other charsets as the source does', ()
     const options = watchdogBundling(loadConfigFile(DEMO_CONFIG));
     expect(options.charset).toBe('utf8');
     const outfile = join(dir, 'charsets.mjs');
-    await build({ ...esbuildOptionsOf(options), entryPoints: [join(PROJECT_ROOT, 'test/fixtures/bundle-probe/charsets.ts')], outfile });
+    await build({ ...esbuildOptionsOf(options), entryPoints: [join(PROJECT_ROOT, 'test/support/charset-probe.ts')], outfile });
     const bundled = (await import(pathToFileURL(outfile).href)) as { decodeSamples: typeof decodeSamples };
     const fromBundle = await bundled.decodeSamples(MAILS);
     expect(fromBundle).toEqual(await decodeSamples(MAILS));
