@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/ses-events';
 import type { Inquiry } from '../../shared/domain/inquiry';
 import type { Deps } from '../../shared/ports/deps';
-import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
 import { recordAnswer } from '../../shared/use-cases/record-answer';
 import { runSweep } from '../../shared/use-cases/run-sweep';
 import { realDeps, testConfig, travellingClock } from '../support/deps';
 import { mailsTo } from '../support/ses-store';
+import { acknowledgedInquiry, PHONE } from '../support/delivery-reports';
 
 // SES bounce and complaint events in the shape EventBridge delivers them (test/fixtures/ses-events, after the
 // examples in the SES developer guide), against DynamoDB Local and the local SES endpoint: the acknowledgement is
@@ -21,7 +21,6 @@ const fixture = (name: string, messageId: string, recipient: string, at?: string
   return event;
 };
 
-const PHONE = '+44 20 7946 0000';
 
 async function acknowledged(options: { mailer?: (deps: Deps) => Deps['mailer'] } = {}) {
   const config = testConfig({ escalation: [{ after: '100%', notify: 'managers', updateCustomer: true }], feedback: { after: '1d' } });
@@ -30,16 +29,7 @@ async function acknowledged(options: { mailer?: (deps: Deps) => Deps['mailer'] }
   if (options.mailer) deps.mailer = options.mailer(deps);
   const inbox = config.inboxes[0]!;
   const email = `bouncing-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const { inquiry } = await receiveInquiry(deps, {
-    inboxId: 'acme',
-    channel: 'webhook',
-    deliveryId: `id:${email}`,
-    customer: { email, name: 'Jane Doe' },
-    subject: 'Leaking tap',
-    message: 'The kitchen tap drips all night.',
-    fields: { phone: PHONE },
-  });
-  expect(inquiry.ack.state).toBe('sent');
+  const inquiry = await acknowledgedInquiry(deps, 'webhook', email);
   const manager = inbox.managers[0]!;
   const notices = async () => (await mailsTo(sesEndpoint, manager)).filter((mail) => /could not be delivered|unwanted mail/.test(mail.subject));
   return { deps, clock, email, inquiry, manager, notices, sesEndpoint, handler: createHandler(() => deps) };

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Inquiry } from '../../shared/domain/inquiry';
-import { receiveInquiry } from '../../shared/use-cases/receive-inquiry';
 import { receiveMail } from '../../shared/use-cases/receive-mail';
 import { runSweep } from '../../shared/use-cases/run-sweep';
-import { deliveryReport } from '../support/delivery-reports';
+import { acknowledgedInquiry, deliveryReport, PHONE } from '../support/delivery-reports';
 import { realDeps, testConfig } from '../support/deps';
 import { headersOf, mailsTo, rawMail } from '../support/ses-store';
 
@@ -11,23 +10,13 @@ import { headersOf, mailsTo, rawMail } from '../support/ses-store';
 // watch, both through receive-mail — about an acknowledgement really sent through the local SES endpoint: the
 // original's Message-ID is taken from the raw mail the endpoint kept, as the bouncing server would have seen it.
 
-const PHONE = '+44 20 7946 0000';
 
 async function acknowledged() {
   const config = testConfig({ escalation: [{ after: '100%', notify: 'managers', updateCustomer: true }] });
   const { deps, sesEndpoint } = await realDeps(config);
   const inbox = config.inboxes[0]!;
   const email = `jane.doe-${Math.random().toString(36).slice(2, 8)}@gmial.com`;
-  const { inquiry } = await receiveInquiry(deps, {
-    inboxId: 'acme',
-    channel: 'form',
-    deliveryId: `id:${email}`,
-    customer: { email, name: 'Jane Doe' },
-    subject: 'Leaking tap',
-    message: 'The kitchen tap drips all night.',
-    fields: { phone: PHONE },
-  });
-  expect(inquiry.ack.state).toBe('sent');
+  const inquiry = await acknowledgedInquiry(deps, 'form', email);
   const sentMessageId = headersOf(await rawMail(sesEndpoint, inquiry.ack.providerMessageId!)).get('message-id')![0]!;
   const manager = inbox.managers[0]!;
   const notices = async () => (await mailsTo(sesEndpoint, manager)).filter((mail) => mail.subject.includes('could not be delivered'));
